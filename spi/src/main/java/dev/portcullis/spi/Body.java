@@ -1,0 +1,146 @@
+package dev.portcullis.spi;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A request or response body. Bodies stream by default: nothing is read into memory unless a
+ * policy asks for {@link #bytes(long)}, after which the buffered bytes are what flows on.
+ *
+ * <p>A body may also be a stream of server-sent events produced by a backend
+ * ({@link #ofEvents(EventSource)}); the kernel then writes the events one by one and hands each
+ * to the route's {@link StreamHook}s without re-parsing.
+ */
+public final class Body {
+
+    private static final byte[] NONE = new byte[0];
+    private static final Body EMPTY = new Body(null, NONE, 0, null);
+
+    private InputStream stream;
+    private byte[] buffered;
+    private long length;
+    private final EventSource events;
+
+    private Body(InputStream stream, byte[] buffered, long length, EventSource events) {
+        this.stream = stream;
+        this.buffered = buffered;
+        this.length = length;
+        this.events = events;
+    }
+
+    /** A body with no bytes. */
+    public static Body empty() {
+        return EMPTY;
+    }
+
+    /** A body holding {@code bytes}. */
+    public static Body of(byte[] bytes) {
+        return new Body(null, bytes, bytes.length, null);
+    }
+
+    /** A UTF-8 text body. */
+    public static Body of(String text) {
+        return of(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A streamed body; {@code length} is the byte count, or -1 when unknown (chunked). */
+    public static Body of(InputStream stream, long length) {
+        return new Body(stream, null, length, null);
+    }
+
+    /** A body that is a stream of server-sent events. */
+    public static Body ofEvents(EventSource events) {
+        return new Body(null, null, -1, events);
+    }
+
+    /** Byte length if known, else -1. Event bodies are always -1. */
+    public long length() {
+        return length;
+    }
+
+    /** Whether this body is known to hold no bytes. */
+    public boolean isEmpty() {
+        return length == 0;
+    }
+
+    /** Whether the bytes are in memory (a policy read them, or the body was made from bytes). */
+    public boolean isBuffered() {
+        return buffered != null;
+    }
+
+    /** The event source when this body was made with {@link #ofEvents}, else {@code null}. */
+    public EventSource events() {
+        return events;
+    }
+
+    /**
+     * The body as a stream. For a streamed body this consumes it: call once. Buffered bodies may be
+     * streamed any number of times.
+     */
+    public InputStream stream() {
+        if (buffered != null) {
+            return new ByteArrayInputStream(buffered);
+        }
+        if (events != null) {
+            throw new IllegalStateException("an event body is read with events()");
+        }
+        return stream;
+    }
+
+    /**
+     * Reads the whole body into memory, at most {@code maxBytes}; later calls and {@link #stream()}
+     * return the same bytes.
+     *
+     * @throws BodyTooLargeException when the body is longer than {@code maxBytes}
+     * @throws UncheckedIOException when the underlying stream fails
+     */
+    public byte[] bytes(long maxBytes) {
+        if (buffered != null) {
+            if (buffered.length > maxBytes) {
+                throw new BodyTooLargeException(maxBytes);
+            }
+            return buffered;
+        }
+        if (events != null) {
+            throw new IllegalStateException("an event body is read with events()");
+        }
+        if (length > maxBytes) {
+            throw new BodyTooLargeException(maxBytes);
+        }
+        try (InputStream in = stream) {
+            int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
+            byte[] all = in.readNBytes(cap);
+            if (all.length == cap && in.read() != -1) {
+                throw new BodyTooLargeException(maxBytes);
+            }
+            buffered = all;
+            length = all.length;
+            stream = null;
+            return all;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The body as UTF-8 text, at most {@code maxBytes}. */
+    public String text(long maxBytes) {
+        return new String(bytes(maxBytes), StandardCharsets.UTF_8);
+    }
+
+    /** Closes the underlying stream or event source without reading it. */
+    public void discard() {
+        try {
+            if (stream != null) {
+                stream.close();
+            }
+            if (events != null) {
+                events.close();
+            }
+        } catch (Exception ignored) {
+            // nothing useful to do about a close failure of a body nobody wants
+        }
+    }
+}
