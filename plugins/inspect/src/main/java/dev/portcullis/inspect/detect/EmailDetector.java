@@ -44,6 +44,29 @@ public final class EmailDetector implements Detector {
     }
 
     /**
+     * The lower-case domain of an address written {@code user@domain}, {@code Name <user@domain>}
+     * or with surrounding spaces, or {@code null} if {@code value} is not one e-mail address.
+     */
+    public static String domainOf(String value) {
+        String v = value.strip();
+        int lt = v.lastIndexOf('<');
+        if (lt >= 0 && v.endsWith(">")) {
+            v = v.substring(lt + 1, v.length() - 1).strip();
+        }
+        int at = v.lastIndexOf('@');
+        if (at <= 0 || at == v.length() - 1) {
+            return null;
+        }
+        for (int i = 0; i < at; i++) {
+            if (!isLocal(v.charAt(i)) && v.charAt(i) != '"') {
+                return null;
+            }
+        }
+        String domain = v.endsWith(".") ? v.substring(at + 1, v.length() - 1) : v.substring(at + 1);
+        return domainEnd(domain, 0) == domain.length() ? domain.toLowerCase(java.util.Locale.ROOT) : null;
+    }
+
+    /**
      * The end of a valid domain starting at {@code from}, or -1. Trailing dots and hyphens are
      * punctuation, not part of the domain.
      */
