@@ -96,6 +96,9 @@ final class Connection {
         while (true) {
             for (int i = rpos + scanned; i < rlim; i++) {
                 if (rbuf[i] == '\n') {
+                    if (i - rpos > maxLine) {
+                        break;
+                    }
                     lineStart = rpos;
                     lineEnd = i > rpos && rbuf[i - 1] == '\r' ? i - 1 : i;
                     rpos = i + 1;

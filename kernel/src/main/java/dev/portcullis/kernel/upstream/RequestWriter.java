@@ -40,20 +40,20 @@ final class RequestWriter implements BiConsumer<String, String> {
         text(r.method());
         put(' ');
         target(r.target());
-        text(" HTTP/1.1\r\nHost: ");
+        ascii(" HTTP/1.1\r\nHost: ");
         String host = r.headers().get("Host");
         text(host != null ? host : r.origin().authority());
         crlf();
         r.headers().forEach(this);
         long length = body.length();
         if (length > 0) {
-            text("Content-Length: ");
+            ascii("Content-Length: ");
             number(length);
             crlf();
         } else if (length < 0) {
-            text("Transfer-Encoding: chunked\r\n");
+            ascii("Transfer-Encoding: chunked\r\n");
         } else if (expectsBody(r.method())) {
-            text("Content-Length: 0\r\n");
+            ascii("Content-Length: 0\r\n");
         }
         crlf();
 
@@ -176,6 +176,15 @@ final class RequestWriter implements BiConsumer<String, String> {
             b[p++] = (ch >= ' ' && ch != 0x7f && ch <= 0xff) || ch == '\t' ? (byte) ch : (byte) ' ';
         }
         pos = p;
+    }
+
+    /** A constant of the writer's own: copied as is. */
+    private void ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[pos++] = (byte) s.charAt(i);
+        }
     }
 
     private void number(long v) {
