@@ -38,7 +38,7 @@ sealed interface Condition {
             List<Leaf> leaves = ev.leaves(field);
             for (Detector detector : detectors) {
                 for (Leaf leaf : leaves) {
-                    List<Span> spans = leaf.spans(detector, ev.minConfidence());
+                    List<Span> spans = ev.spans(leaf, detector);
                     for (Span span : spans) {
                         ev.found(leaf, span);
                     }

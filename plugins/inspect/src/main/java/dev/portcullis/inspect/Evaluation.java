@@ -23,6 +23,7 @@ final class Evaluation {
     private final double minConfidence;
     private final List<String> reasons = new ArrayList<>(4);
     private final List<Finding> findings = new ArrayList<>();
+    private final List<Span> scratch = new ArrayList<>(4);
     private Map<JsonPath, List<Leaf>> selections;
 
     Evaluation(Document document, double minConfidence) {
@@ -34,8 +35,9 @@ final class Evaluation {
         return document;
     }
 
-    double minConfidence() {
-        return minConfidence;
+    /** What {@code detector} finds in {@code leaf} (cached in the leaf). */
+    List<Span> spans(Leaf leaf, dev.portcullis.inspect.detect.Detector detector) {
+        return leaf.spans(detector, minConfidence, scratch);
     }
 
     /** The values {@code field} selects, or every value when it is {@code null}. */

@@ -7,9 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.portcullis.inspect.detect.Detector;
 import dev.portcullis.inspect.detect.Span;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One scalar value of a body (a JSON string or number, a form value, or the whole text of a text
@@ -23,7 +21,10 @@ final class Leaf {
     private final String text;
     private final JsonNode parent;
     private final Object key;
-    private Map<Detector, List<Span>> found;
+    /** Detectors already run here and what they found; a handful at most, so arrays beat a map. */
+    private Detector[] scanned;
+    private List<Span>[] found;
+    private int scans;
 
     private Leaf(Object[] location, String text, JsonNode parent, Object key) {
         this.location = location;
@@ -62,27 +63,44 @@ final class Leaf {
         return null;
     }
 
-    /** What {@code detector} finds here at or above {@code minConfidence}; scanned once. */
-    List<Span> spans(Detector detector, double minConfidence) {
-        if (found == null) {
-            found = new HashMap<>(4);
+    /**
+     * What {@code detector} finds here at or above {@code minConfidence}; scanned once.
+     * {@code scratch} is an empty list the caller lends for the scan, so that the common case (no
+     * finding) allocates nothing.
+     */
+    List<Span> spans(Detector detector, double minConfidence, List<Span> scratch) {
+        for (int i = 0; i < scans; i++) {
+            if (scanned[i] == detector) {
+                return found[i];
+            }
         }
-        List<Span> spans = found.get(detector);
-        if (spans == null) {
-            List<Span> all = new ArrayList<>(2);
-            detector.scanField(name(), text, all);
-            spans = all;
-            if (minConfidence > 0) {
-                spans = new ArrayList<>(all.size());
-                for (Span s : all) {
-                    if (s.confidence() >= minConfidence) {
-                        spans.add(s);
-                    }
+        detector.scanField(name(), text, scratch);
+        List<Span> spans = List.of();
+        if (!scratch.isEmpty()) {
+            List<Span> kept = new ArrayList<>(scratch.size());
+            for (Span s : scratch) {
+                if (s.confidence() >= minConfidence) {
+                    kept.add(s);
                 }
             }
-            found.put(detector, spans);
+            spans = kept;
+            scratch.clear();
         }
+        remember(detector, spans);
         return spans;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void remember(Detector detector, List<Span> spans) {
+        if (scanned == null) {
+            scanned = new Detector[4];
+            found = new List[4];
+        } else if (scans == scanned.length) {
+            scanned = java.util.Arrays.copyOf(scanned, scans * 2);
+            found = java.util.Arrays.copyOf(found, scans * 2);
+        }
+        scanned[scans] = detector;
+        found[scans++] = spans;
     }
 
     /**

@@ -20,7 +20,7 @@ final class NumberRuns {
         double classify(NumberRuns run, int first, int last);
     }
 
-    private static final int MAX_GROUPS = 32;
+    private static final int MAX_GROUPS = 16;
     private static final int MAX_WINDOW = 8;
 
     private final CharSequence text;
@@ -40,7 +40,7 @@ final class NumberRuns {
 
     /** Finds every run in {@code text} and appends the spans {@code classifier} accepts. */
     static void scan(CharSequence text, String kind, Classifier classifier, List<Span> out) {
-        NumberRuns run = new NumberRuns(text);
+        NumberRuns run = null; // made on the first run: most values hold none
         int n = text.length();
         int i = 0;
         while (i < n) {
@@ -50,6 +50,9 @@ final class NumberRuns {
             if (!opener || !Chars.boundaryBefore(text, i)) {
                 i++;
                 continue;
+            }
+            if (run == null) {
+                run = new NumberRuns(text);
             }
             int next = run.read(i);
             if (!Chars.isLetter(next < n ? text.charAt(next) : ' ')) {
