@@ -96,7 +96,11 @@ public final class ConfigBinder {
         return config;
     }
 
-    private GatewayConfig bindGateway(JsonNode tree, ConfigErrorList errors) {
+    /**
+     * Binds as much of the config as possible, adding every error to {@code errors}; routes and
+     * consumers that failed to bind are {@code null} so later stages can still check the rest.
+     */
+    public GatewayConfig bindGateway(JsonNode tree, ConfigErrorList errors) {
         ObjectNode root = EMPTY;
         if (tree instanceof ObjectNode object) {
             root = object;

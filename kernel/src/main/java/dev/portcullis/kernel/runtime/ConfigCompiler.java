@@ -63,11 +63,22 @@ public final class ConfigCompiler {
      * @throws ConfigInvalidException with every error found
      */
     public Result compile(GatewayConfig config, ConfigBinder binder, Path configDir, CompiledConfig previous) {
-        ConfigErrorList errors = new ConfigErrorList();
+        return compile(config, binder, new ConfigErrorList(), configDir, previous);
+    }
+
+    /**
+     * Compiles a possibly partly bound {@code config} (routes that failed to bind are null),
+     * adding to the binding's {@code errors} so the operator sees every problem in one pass.
+     *
+     * @throws ConfigInvalidException with every error found, the binding's included
+     */
+    public Result compile(GatewayConfig config, ConfigBinder binder, ConfigErrorList errors, Path configDir,
+            CompiledConfig previous) {
         Components components = new Components();
         List<Components.Built> reused = new ArrayList<>();
         List<AutoCloseable> created = new ArrayList<>();
         List<Consumer> consumers = config.consumers().stream()
+                .filter(java.util.Objects::nonNull)
                 .map(c -> new Consumer(c.name(), c.labels(), c.apiKeys()))
                 .toList();
         GatewayContext ctx = new GatewayContext(components, consumers, meters, scheduler, configDir);
@@ -79,6 +90,9 @@ public final class ConfigCompiler {
 
         Map<String, Policy> named = new LinkedHashMap<>();
         config.policies().forEach((name, node) -> {
+            if (node == null) {
+                return;
+            }
             Policy p = createPolicy(node, errors.at("policies." + name), ctx, binder, created);
             if (p != null) {
                 named.put(name, p);
@@ -89,6 +103,9 @@ public final class ConfigCompiler {
         List<CompiledRoute> routes = new ArrayList<>();
         for (int i = 0; i < config.routes().size(); i++) {
             RouteConfig rc = config.routes().get(i);
+            if (rc == null) {
+                continue; // failed to bind; its errors are already listed
+            }
             ConfigErrorList at = errors.at("routes[" + i + "]");
             List<Policy> chain = new ArrayList<>();
             for (int j = 0; j < rc.policies().size(); j++) {
