@@ -26,6 +26,7 @@ import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.DataSize;
 import dev.portcullis.spi.Validatable;
 import java.io.IOException;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
@@ -426,11 +427,11 @@ public final class ConfigBinder {
             String name = yamlName(rc);
             List<String> names = new ArrayList<>();
             names.add(name);
-            JsonAlias alias = rc.getAnnotation(JsonAlias.class);
+            JsonAlias alias = annotation(rc, JsonAlias.class);
             if (alias != null) {
                 names.addAll(Arrays.asList(alias.value()));
             }
-            JsonProperty jp = rc.getAnnotation(JsonProperty.class);
+            JsonProperty jp = annotation(rc, JsonProperty.class);
             JavaType componentType = mapper.getTypeFactory().resolveMemberType(rc.getGenericType(), type.getBindings());
             out.add(new Property(name, names, componentType, jp != null && jp.required()));
         }
@@ -438,8 +439,27 @@ public final class ConfigBinder {
     }
 
     private static String yamlName(RecordComponent rc) {
-        JsonProperty jp = rc.getAnnotation(JsonProperty.class);
+        JsonProperty jp = annotation(rc, JsonProperty.class);
         return jp != null && !jp.value().isEmpty() ? jp.value() : rc.getName();
+    }
+
+    /**
+     * An annotation written on a record component. Jackson's annotations do not target record
+     * components, so Java puts them on the field, the accessor and the constructor parameter.
+     */
+    private static <A extends Annotation> A annotation(RecordComponent rc, Class<A> type) {
+        A found = rc.getAnnotation(type);
+        if (found == null) {
+            found = rc.getAccessor().getAnnotation(type);
+        }
+        if (found == null) {
+            try {
+                found = rc.getDeclaringRecord().getDeclaredField(rc.getName()).getAnnotation(type);
+            } catch (NoSuchFieldException e) {
+                return null;
+            }
+        }
+        return found;
     }
 
     /** A record bound through its canonical constructor (not a value type with its own creator). */

@@ -179,12 +179,13 @@ public final class ConfigLoader {
                 if (value.isNull()) {
                     continue; // an empty "routes:" adds nothing
                 }
-                if (!value.isArray()) {
-                    errors.add(childPath, "expected a list, got " + ConfigBinder.describe(value));
-                } else if (existing instanceof ArrayNode list) {
-                    list.addAll((ArrayNode) value);
+                if (existing == null || existing.isNull()) {
+                    base.set(key, value); // the binder checks the type
+                } else if (existing instanceof ArrayNode list && value instanceof ArrayNode more) {
+                    list.addAll(more);
                 } else {
-                    base.set(key, value);
+                    errors.add(childPath, "expected lists to append, got " + ConfigBinder.describe(existing)
+                            + " and then " + ConfigBinder.describe(value));
                 }
             } else if (existing instanceof ObjectNode existingObject && value instanceof ObjectNode valueObject) {
                 merge(existingObject, valueObject, childPath, errors);
