@@ -112,9 +112,9 @@ public final class ConfigBinder {
         }
         ServerConfig server = bind(root.get("server"), ServerConfig.class, errors.at("server"));
         PluginsConfig plugins = bind(root.get("plugins"), PluginsConfig.class, errors.at("plugins"));
-        Map<String, ObjectNode> stores = bindTypedMap(root.get("stores"), errors.at("stores"));
-        Map<String, ObjectNode> components = bindTypedMap(root.get("components"), errors.at("components"));
-        Map<String, ObjectNode> policies = bindTypedMap(root.get("policies"), errors.at("policies"));
+        Map<String, ObjectNode> stores = bindTypedMap(root.get("stores"), errors.at("stores"), "store");
+        Map<String, ObjectNode> components = bindTypedMap(root.get("components"), errors.at("components"), "component");
+        Map<String, ObjectNode> policies = bindTypedMap(root.get("policies"), errors.at("policies"), "policy");
         List<ConsumerConfig> consumers = bindEach(root.get("consumers"), ConsumerConfig.class, errors.at("consumers"));
         List<RouteConfig> routes = bindEach(root.get("routes"), RouteConfig.class, errors.at("routes"));
         GatewayConfig config = new GatewayConfig(server, plugins, stores, components, consumers, policies, routes);
@@ -122,10 +122,27 @@ public final class ConfigBinder {
         return config;
     }
 
-    private Map<String, ObjectNode> bindTypedMap(JsonNode node, ConfigErrorList errors) {
-        JavaType type = mapper.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, ObjectNode.class);
-        Map<String, ObjectNode> map = bind(node, type, errors);
-        return map == null ? new LinkedHashMap<>() : map;
+    /**
+     * Binds a map of plugin-typed objects entry by entry. An entry that fails stays as a
+     * {@code null} value, so references to its name are not reported as unknown too.
+     */
+    private Map<String, ObjectNode> bindTypedMap(JsonNode node, ConfigErrorList errors, String what) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!(node instanceof ObjectNode object)) {
+            errors.add("", "expected a map (name: {type: ...}), got " + describe(node, errors.prefix()));
+            return out;
+        }
+        for (Map.Entry<String, JsonNode> entry : object.properties()) {
+            ConfigErrorList at = errors.at(ConfigPath.key("", entry.getKey()));
+            if (entry.getValue().isNull()) {
+                at.add("", "expected a " + what + " {type: ...}, got nothing (null)");
+            }
+            out.put(entry.getKey(), bind(entry.getValue(), ObjectNode.class, at));
+        }
+        return out;
     }
 
     /**

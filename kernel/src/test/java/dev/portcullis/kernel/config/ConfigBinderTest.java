@@ -294,7 +294,7 @@ class ConfigBinderTest {
                 "server.shutdownGracePeriod: not a duration: '10' (e.g. 500ms, 2s, 1m); add a unit",
                 "server.watchConfig: expected true or false, got 'maybe'",
                 "stores.default: expected a map, got 'local'",
-                "policies: expected a map, got a list",
+                "policies: expected a map (name: {type: ...}), got a list",
                 "routes: expected a list, got a map");
     }
 
