@@ -121,6 +121,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void severalDocumentsInOneFileAreRefused() {
+        assertThat(errorsOf(() -> noEnv.load("server: { port: 1 }\n---\nserver: { port: 2 }\n", "multi.yaml")))
+                .containsExactly("multi.yaml: holds more than one YAML document (---); put extra config in conf.d/ files");
+        assertThat(noEnv.load("---\nserver: { port: 1 }\n", "one.yaml").tree().at("/server/port").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void filesThatAreNotUtf8AreAClearError() throws IOException {
+        Path main = dir.resolve("latin1.yaml");
+        Files.write(main, new byte[] {'a', ':', ' ', (byte) 0xE9, '\n'});
+        assertThat(errorsOf(() -> noEnv.load(main))).containsExactly(main + ": not UTF-8 text");
+    }
+
+    @Test
     void missingMainFileIsAClearError() {
         Path missing = dir.resolve("nope.yaml");
         assertThat(errorsOf(() -> noEnv.load(missing))).containsExactly(missing + ": no such file");
