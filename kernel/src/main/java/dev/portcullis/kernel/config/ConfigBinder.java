@@ -1,5 +1,8 @@
 package dev.portcullis.kernel.config;
 
+import static java.util.Collections.unmodifiableList;
+import static java.util.Collections.unmodifiableMap;
+
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -117,7 +120,8 @@ public final class ConfigBinder {
         Map<String, ObjectNode> policies = bindTypedMap(root.get("policies"), errors.at("policies"), "policy");
         List<ConsumerConfig> consumers = bindEach(root.get("consumers"), ConsumerConfig.class, errors.at("consumers"));
         List<RouteConfig> routes = bindEach(root.get("routes"), RouteConfig.class, errors.at("routes"));
-        GatewayConfig config = new GatewayConfig(server, plugins, stores, components, consumers, policies, routes);
+        GatewayConfig config = new GatewayConfig(server, plugins, unmodifiableMap(stores), unmodifiableMap(components),
+                unmodifiableList(consumers), unmodifiableMap(policies), unmodifiableList(routes));
         GatewayConfigValidator.validate(config, errors);
         return config;
     }
@@ -169,7 +173,8 @@ public final class ConfigBinder {
      * factory's {@code configType()}). {@code errors} is positioned where the node sits, e.g.
      * {@code errors.at("routes[0].backend")}. A {@code Void} config type accepts no keys.
      *
-     * @return the config, or null when errors were added
+     * @return the config, or null when it could not be bound (errors were added); a config that
+     *     bound but failed validation is returned, with its errors added
      */
     public <T> T bindPlugin(ObjectNode node, Class<T> type, ConfigErrorList errors) {
         ObjectNode settings = node.objectNode();
