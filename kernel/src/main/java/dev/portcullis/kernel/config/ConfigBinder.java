@@ -553,8 +553,7 @@ public final class ConfigBinder {
             return "a size (e.g. 512, 16KiB, 10MB)";
         }
         if (c.isEnum()) {
-            return "one of " + Arrays.stream(c.getEnumConstants())
-                    .map(k -> ((Enum<?>) k).name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+            return "one of " + Arrays.stream(c.getEnumConstants()).map(ConfigBinder::enumName).collect(Collectors.joining(", "));
         }
         if (type.isCollectionLikeType() || type.isArrayType()) {
             return "a list";
@@ -563,6 +562,12 @@ public final class ConfigBinder {
             return "a value";
         }
         return "a map";
+    }
+
+    /** How a constant is written in YAML: its {@code @JsonProperty} name, else its name in lower case (case is ignored). */
+    private static String enumName(Object constant) {
+        String written = ConfigMapper.json().valueToTree(constant).asText();
+        return written.equals(((Enum<?>) constant).name()) ? written.toLowerCase(Locale.ROOT) : written;
     }
 
     /** What a YAML value is, for "got ..." messages: {@code 'abc'}, {@code 1.5}, {@code a list}. */

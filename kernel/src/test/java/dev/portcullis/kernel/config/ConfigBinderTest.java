@@ -60,7 +60,7 @@ class ConfigBinderTest {
         }
     }
 
-    enum Strategy { FAILOVER, WEIGHTED }
+    enum Strategy { FAILOVER, WEIGHTED, @JsonProperty("least-latency") LEAST_LATENCY }
 
     record Bare() {}
 
@@ -77,6 +77,10 @@ class ConfigBinderTest {
             throw new AssertionError("expected errors, bound " + bound);
         }
         return errors.errors().stream().map(ConfigError::toString).toList();
+    }
+
+    private static ConfigErrorList errors() {
+        return new ConfigErrorList();
     }
 
     private static List<String> gatewayErrors(String text) {
@@ -107,6 +111,8 @@ class ConfigBinderTest {
         assertThat(b.maxBody()).isEqualTo(DataSize.ofBytes(16 * 1024));
         assertThat(b.strategy()).isEqualTo(Strategy.WEIGHTED);
         assertThat(b.retry()).isEqualTo(new Retry(3, Duration.ofMillis(500)));
+        assertThat(binder.bindPlugin(yaml("strategy: least-latency"), HttpBackend.class, errors()).strategy())
+                .isEqualTo(Strategy.LEAST_LATENCY);
         assertThat(b.port()).isEqualTo(8080); // strings are accepted for numbers: ${ENV} values are strings
         assertThat(b.tls()).isTrue();
     }
@@ -141,7 +147,7 @@ class ConfigBinderTest {
                 "routes[2].backend.targets[2].weight: must not be negative",
                 "routes[2].backend.timeout: not a duration: '5x' (e.g. 500ms, 2s, 1m)",
                 "routes[2].backend.maxBody: unknown size unit in '10XB' (B, KB, KiB, MB, MiB, GB, GiB)",
-                "routes[2].backend.strategy: expected one of failover, weighted, got 'random'",
+                "routes[2].backend.strategy: expected one of failover, weighted, least-latency, got 'random'",
                 "routes[2].backend.retry.backof: unknown key (known: attempts, backoff)",
                 "routes[2].backend.port: expected an integer, got 'abc'",
                 "routes[2].backend.tls: expected true or false, got 1",
