@@ -213,7 +213,7 @@ class ConfigBinderTest {
         assertThat(pluginErrors("timeout: PTXS")).contains("routes[2].backend.timeout: not a duration: 'PTXS' (e.g. 500ms, 2s, 1m)");
         assertThat(pluginErrors("timeout: 99999999999999999999d")).contains(
                 "routes[2].backend.timeout: duration too large: '99999999999999999999d'");
-        assertThat(pluginErrors("timeout: [1s]")).contains("routes[2].backend.timeout: not a duration: 'a list' (e.g. 500ms, 2s, 1m)");
+        assertThat(pluginErrors("timeout: [1s]")).contains("routes[2].backend.timeout: expected a duration (e.g. 500ms, 2s, 1m), got a list");
     }
 
     @Test
@@ -225,11 +225,13 @@ class ConfigBinderTest {
 
         ConfigErrorList errors = new ConfigErrorList();
         binder.bindPlugin(yaml("a: -1\nb: 1.5\nc: lots\nd: 99999999999GiB"), Sizes.class, errors.at("s"));
+        binder.bindPlugin(yaml("a: { x: 1 }"), Sizes.class, errors.at("t"));
         assertThat(errors.errors()).map(ConfigError::toString).containsExactly(
                 "s.a: not a size: -1 (must be 0 or more bytes)",
-                "s.b: not a size: 1.5 (e.g. 512, 16KiB, 10MB)",
+                "s.b: not a size: 1.5 (whole bytes, or e.g. 16KiB, 10MB)",
                 "s.c: not a size: 'lots' (e.g. 512, 16KiB, 10MB)",
-                "s.d: size too large: '99999999999GiB'");
+                "s.d: size too large: '99999999999GiB'",
+                "t.a: expected a size (e.g. 512, 16KiB, 10MB), got a map");
     }
 
     @Test
