@@ -1,6 +1,7 @@
 package dev.portcullis.plugins.auth;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.portcullis.spi.Exchange;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -24,6 +26,10 @@ final class BasicAuthPolicy implements Policy {
 
     static final String METHOD = "basic";
 
+    /** Passwords beyond bcrypt's 72 bytes are truncated, as htpasswd and other bcrypt tools do. */
+    private static final BCrypt.Verifyer VERIFYER =
+            BCrypt.verifyer(BCrypt.Version.VERSION_2B, LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2B));
+
     private final Map<String, byte[]> hashes;
     private final Map<String, Identity> identities;
     private final byte[] unknownUserHash;
@@ -32,8 +38,8 @@ final class BasicAuthPolicy implements Policy {
     private final byte[] cacheSalt = new byte[16];
 
     BasicAuthPolicy(BasicAuthConfig config, Consumers consumers) {
-        this.hashes = new java.util.HashMap<>();
-        this.identities = new java.util.HashMap<>();
+        this.hashes = new HashMap<>();
+        this.identities = new HashMap<>();
         int maxCost = 4;
         for (var user : config.users().entrySet()) {
             byte[] hash = user.getValue().getBytes(StandardCharsets.US_ASCII);
@@ -90,7 +96,7 @@ final class BasicAuthPolicy implements Policy {
     private Identity verify(String user, String password) {
         byte[] hash = hashes.get(user);
         byte[] pw = password.getBytes(StandardCharsets.UTF_8);
-        boolean ok = BCrypt.verifyer().verify(pw, hash == null ? unknownUserHash : hash).verified;
+        boolean ok = VERIFYER.verify(pw, hash == null ? unknownUserHash : hash).verified;
         return ok && hash != null ? identities.get(user) : null;
     }
 
