@@ -19,6 +19,10 @@ import org.pf4j.Extension;
  * {@code Access-Control-Allow-Origin} with the caller's exact origin to responses for allowed
  * origins. The policy is the route's single source of CORS: CORS headers from the upstream are
  * replaced, so a permissive upstream cannot widen what the gateway allows.
+ *
+ * <p>Put it first in the chain: preflights carry no credentials, so an authentication policy
+ * before it would refuse them; and an early answer (401, 429) gets CORS headers only from
+ * policies whose request phase ran before it.
  */
 @Extension
 public final class CorsPolicyFactory implements PolicyFactory<CorsConfig> {

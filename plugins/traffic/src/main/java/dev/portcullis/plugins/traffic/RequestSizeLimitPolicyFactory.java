@@ -59,14 +59,27 @@ public final class RequestSizeLimitPolicyFactory implements PolicyFactory<Reques
         public Verdict onRequest(Exchange exchange) {
             Request request = exchange.request();
             Body body = request.body();
-            long length = body.length();
+            long length = body.length() >= 0 ? body.length() : declaredLength(request);
             if (length > limit) {
                 return Verdict.reject(tooLarge(length, limit));
             }
-            if (length < 0) {
+            if (body.length() < 0) {
                 request.body(Body.of(new LimitedInputStream(body.stream(), limit), -1));
             }
             return Verdict.proceed();
+        }
+
+        /** Content-Length when the body's length is unknown to the SPI but the client declared one. */
+        private static long declaredLength(Request request) {
+            String header = request.headers().get("Content-Length");
+            if (header == null) {
+                return -1;
+            }
+            try {
+                return Long.parseLong(header.trim());
+            } catch (NumberFormatException e) {
+                return -1; // the listener refuses malformed framing; nothing to add here
+            }
         }
     }
 }

@@ -41,6 +41,17 @@ class RequestSizeLimitPolicyTest {
     }
 
     @Test
+    void contentLengthHeaderCountsWhenTheBodyLengthIsUnknown() {
+        TestExchange exchange = post(Body.of(new ByteArrayInputStream(new byte[10]), -1));
+        exchange.request.headers.add("Content-Length", "2048");
+
+        Verdict verdict = limit.onRequest(exchange);
+
+        assertThat(((Verdict.Reject) verdict).failure().detail())
+                .isEqualTo("request body of 2048 bytes exceeds the limit of 1024 bytes");
+    }
+
+    @Test
     void declaredLengthAtTheLimitPassesUntouched() {
         Body body = Body.of(new byte[1024]);
         TestExchange exchange = post(body);
