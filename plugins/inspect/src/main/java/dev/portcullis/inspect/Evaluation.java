@@ -1,5 +1,6 @@
 package dev.portcullis.inspect;
 
+import dev.portcullis.inspect.detect.Detector;
 import dev.portcullis.inspect.detect.Span;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -36,7 +37,7 @@ final class Evaluation {
     }
 
     /** What {@code detector} finds in {@code leaf} (cached in the leaf). */
-    List<Span> spans(Leaf leaf, dev.portcullis.inspect.detect.Detector detector) {
+    List<Span> spans(Leaf leaf, Detector detector) {
         return leaf.spans(detector, minConfidence, scratch);
     }
 

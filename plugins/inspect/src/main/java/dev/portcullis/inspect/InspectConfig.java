@@ -8,11 +8,13 @@ import dev.portcullis.spi.ConfigErrors;
 import dev.portcullis.spi.DataSize;
 import dev.portcullis.spi.Validatable;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -57,7 +59,7 @@ public record InspectConfig(
         contentTypes = contentTypes == null ? DEFAULT_CONTENT_TYPES : List.copyOf(contentTypes);
         action = action == null ? Action.BLOCK : action;
         minConfidence = minConfidence == null ? 0.5 : minConfidence;
-        detectors = detectors == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(detectors));
+        detectors = detectors == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(detectors));
         mask = mask == null ? new Mask(null, null) : mask;
         onUninspectable = onUninspectable == null ? Uninspectable.PASS : onUninspectable;
         rules = rules == null ? List.of() : List.copyOf(rules);
@@ -355,15 +357,15 @@ public record InspectConfig(
         }
     }
 
-    private static java.util.Optional<String> regexError(String regex) {
+    private static Optional<String> regexError(String regex) {
         if (regex == null || regex.isEmpty()) {
-            return java.util.Optional.of("must not be empty");
+            return Optional.of("must not be empty");
         }
         try {
             Pattern.compile(regex);
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (PatternSyntaxException e) {
-            return java.util.Optional.of("not a regular expression: " + e.getDescription() + " near index " + e.getIndex());
+            return Optional.of("not a regular expression: " + e.getDescription() + " near index " + e.getIndex());
         }
     }
 }

@@ -19,6 +19,7 @@ import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -67,7 +68,7 @@ final class InspectPolicy implements Policy {
             for (Skip skip : Skip.values()) {
                 byReason.put(skip, Counter.builder(SKIPPED)
                         .description("Bodies the inspect policy let through without inspecting them")
-                        .tag("phase", phase.name().toLowerCase(java.util.Locale.ROOT)).tag("reason", skip.tag)
+                        .tag("phase", phase.name().toLowerCase(Locale.ROOT)).tag("reason", skip.tag)
                         .register(meters));
             }
             skipped.put(phase, byReason);
@@ -124,7 +125,7 @@ final class InspectPolicy implements Policy {
         for (Inspector.Match match : result.matches()) {
             match.rule().matches().increment();
             LOG.info("inspect: rule '{}' matched the {} of route {} (request {}): found [{}], action {}{}",
-                    match.rule().name(), phase.name().toLowerCase(java.util.Locale.ROOT), exchange.route().name(),
+                    match.rule().name(), phase.name().toLowerCase(Locale.ROOT), exchange.route().name(),
                     exchange.requestId(), String.join(", ", match.kinds()), match.rule().action().yaml(),
                     match.rule().action() == InspectConfig.Action.LOG ? " (shadow: passed)" : "");
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.portcullis.inspect.detect.Detector;
 import dev.portcullis.inspect.detect.Span;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -96,8 +97,8 @@ final class Leaf {
             scanned = new Detector[4];
             found = new List[4];
         } else if (scans == scanned.length) {
-            scanned = java.util.Arrays.copyOf(scanned, scans * 2);
-            found = java.util.Arrays.copyOf(found, scans * 2);
+            scanned = Arrays.copyOf(scanned, scans * 2);
+            found = Arrays.copyOf(found, scans * 2);
         }
         scanned[scans] = detector;
         found[scans++] = spans;

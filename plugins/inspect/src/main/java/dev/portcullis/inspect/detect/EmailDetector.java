@@ -1,6 +1,7 @@
 package dev.portcullis.inspect.detect;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * E-mail addresses ({@code local@domain.tld}): found from each {@code @} outwards, so text
@@ -63,7 +64,7 @@ public final class EmailDetector implements Detector {
             }
         }
         String domain = v.endsWith(".") ? v.substring(at + 1, v.length() - 1) : v.substring(at + 1);
-        return domainEnd(domain, 0) == domain.length() ? domain.toLowerCase(java.util.Locale.ROOT) : null;
+        return domainEnd(domain, 0) == domain.length() ? domain.toLowerCase(Locale.ROOT) : null;
     }
 
     /**
