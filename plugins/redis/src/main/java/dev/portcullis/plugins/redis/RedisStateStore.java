@@ -83,7 +83,9 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
                 .computationThreadPoolSize(1)
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), RECONNECT_MAX_DELAY, 2, TimeUnit.MILLISECONDS))
                 .build();
-        this.client = RedisClient.create(resources, RedisURI.create(config.uri()));
+        RedisURI uri = RedisURI.create(config.uri());
+        uri.setTimeout(timeout); // the synchronous API's wait, on top of the per-command timeout below
+        this.client = RedisClient.create(resources, uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 // Fail fast while disconnected instead of queueing requests behind a dead link.
