@@ -1,0 +1,152 @@
+package dev.portcullis.kernel.observe;
+
+import dev.portcullis.kernel.chain.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One JSON line per request, written by a background thread so request threads never wait on the
+ * disk or the terminal. When the queue is full, lines are dropped and counted rather than slowing
+ * traffic down. Never contains bodies, credentials or query strings (which can carry keys).
+ */
+public final class AccessLog implements AutoCloseable {
+
+    /**
+     * One finished request.
+     *
+     * @param start      when it arrived
+     * @param requestId  request id
+     * @param route      route name, or null if none matched
+     * @param method     method
+     * @param path       path without query
+     * @param status     status sent
+     * @param durationMicros time from arrival to the last byte sent
+     * @param upstream   the upstream target, if any
+     * @param bytesIn    request body bytes (-1 unknown)
+     * @param bytesOut   response body bytes
+     * @param consumer   consumer name when known
+     * @param clientIp   client address
+     * @param outcome    null, or "client-gone" / "upstream-failed"
+     */
+    public record Entry(Instant start, String requestId, String route, String method, String path, int status,
+            long durationMicros, String upstream, long bytesIn, long bytesOut, String consumer, String clientIp,
+            String outcome) {}
+
+    private static final Entry POISON = new Entry(Instant.EPOCH, null, null, null, null, 0, 0, null, 0, 0, null, null, null);
+
+    private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(65_536);
+    private final AtomicLong dropped = new AtomicLong();
+    private final PrintStream out;
+    private final Thread writer;
+
+    private AccessLog(PrintStream out) {
+        this.out = out;
+        this.writer = Thread.ofPlatform().daemon().name("portcullis-access-log").start(this::drain);
+    }
+
+    /** A log to standard output. */
+    public static AccessLog toStdout() {
+        return new AccessLog(new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8));
+    }
+
+    /** A log appended to {@code file}. */
+    public static AccessLog toFile(Path file) throws IOException {
+        if (file.getParent() != null) {
+            Files.createDirectories(file.getParent());
+        }
+        OutputStream os = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return new AccessLog(new PrintStream(os, false, StandardCharsets.UTF_8));
+    }
+
+    /** Queues a line; never blocks. */
+    public void log(Entry e) {
+        if (!queue.offer(e)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Lines dropped because the writer could not keep up. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void drain() {
+        List<Entry> batch = new ArrayList<>(256);
+        StringBuilder sb = new StringBuilder(512);
+        try {
+            while (true) {
+                Entry first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, 1023);
+                for (Entry e : batch) {
+                    if (e == POISON) {
+                        out.flush();
+                        return;
+                    }
+                    sb.setLength(0);
+                    format(e, sb);
+                    out.append(sb).append('\n');
+                }
+                batch.clear();
+                out.flush();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The JSON line for {@code e}. */
+    public static void format(Entry e, StringBuilder sb) {
+        sb.append("{\"time\":\"").append(e.start()).append('"');
+        sb.append(",\"requestId\":");
+        Json.quote(sb, e.requestId());
+        sb.append(",\"route\":");
+        Json.quote(sb, e.route());
+        sb.append(",\"method\":");
+        Json.quote(sb, e.method());
+        sb.append(",\"path\":");
+        Json.quote(sb, e.path());
+        sb.append(",\"status\":").append(e.status());
+        sb.append(",\"durationMs\":").append(e.durationMicros() / 1000).append('.');
+        long frac = e.durationMicros() % 1000;
+        sb.append(frac < 10 ? "00" : frac < 100 ? "0" : "").append(frac);
+        sb.append(",\"upstream\":");
+        Json.quote(sb, e.upstream());
+        sb.append(",\"bytesIn\":").append(e.bytesIn());
+        sb.append(",\"bytesOut\":").append(e.bytesOut());
+        sb.append(",\"consumer\":");
+        Json.quote(sb, e.consumer());
+        sb.append(",\"clientIp\":");
+        Json.quote(sb, e.clientIp());
+        if (e.outcome() != null) {
+            sb.append(",\"outcome\":");
+            Json.quote(sb, e.outcome());
+        }
+        sb.append('}');
+    }
+
+    @Override
+    public void close() {
+        try {
+            queue.put(POISON);
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

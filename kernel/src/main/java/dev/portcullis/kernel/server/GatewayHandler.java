@@ -1,0 +1,149 @@
+package dev.portcullis.kernel.server;
+
+import dev.portcullis.kernel.chain.DefaultExchange;
+import dev.portcullis.kernel.chain.Problems;
+import dev.portcullis.kernel.observe.AccessLog;
+import dev.portcullis.kernel.routing.RouteMatch;
+import dev.portcullis.kernel.runtime.CompiledConfig;
+import dev.portcullis.kernel.runtime.CompiledRoute;
+import dev.portcullis.kernel.runtime.ConfigHolder;
+import dev.portcullis.spi.Failure;
+import dev.portcullis.spi.Identity;
+import dev.portcullis.spi.Response;
+import dev.portcullis.spi.StandardAttributes;
+import dev.portcullis.spi.StreamHook;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one Helidon handler of the gateway listener: normalise the path, route, run the route's
+ * chain, write the response, log and measure. Runs on the request's virtual thread.
+ */
+public final class GatewayHandler implements Handler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayHandler.class);
+    private static final io.helidon.http.HeaderName X_REQUEST_ID = HeaderNames.create("X-Request-Id");
+
+    private final ConfigHolder holder;
+    private final AccessLog accessLog;
+    private final Clock clock;
+    private final AtomicInteger active = new AtomicInteger();
+    private final Counter unrouted;
+    private final Counter clientGone;
+    private final Counter upstreamBroken;
+
+    /** A handler serving whatever config {@code holder} has current. */
+    public GatewayHandler(ConfigHolder holder, AccessLog accessLog, MeterRegistry meters, Clock clock) {
+        this.holder = holder;
+        this.accessLog = accessLog;
+        this.clock = clock;
+        meters.gauge("portcullis.requests.active", active);
+        this.unrouted = Counter.builder("portcullis.requests.unrouted").description("Requests refused before routing (no route, bad path)").register(meters);
+        this.clientGone = Counter.builder("portcullis.requests.client_gone").description("Responses cut short because the client went away").register(meters);
+        this.upstreamBroken = Counter.builder("portcullis.upstream.broken_streams").description("Responses cut short because the upstream failed mid-body").register(meters);
+    }
+
+    /** Requests being served right now. */
+    public int active() {
+        return active.get();
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long startNanos = System.nanoTime();
+        Instant start = clock.instant();
+        active.incrementAndGet();
+        CompiledConfig config = holder.acquire();
+        String method = req.prologue().method().text();
+        String rawPath = req.prologue().uriPath().rawPath();
+        String requestId = RequestIds.acceptOrCreate(req.headers().first(X_REQUEST_ID).orElse(null));
+        boolean head = "HEAD".equals(method);
+        try {
+            String path;
+            try {
+                path = PathNormalizer.decode(rawPath);
+            } catch (PathNormalizer.InvalidPathException e) {
+                unrouted.increment();
+                Response r = Problems.response(Failure.of(400, "invalid-path", "Invalid path", e.getMessage()), null, requestId);
+                var out = ResponseWriter.write(r, res, requestId, List.of(), head);
+                log(start, startNanos, requestId, null, method, rawPath, 400, null, out.bytesOut(), null, req, null);
+                return;
+            }
+            ServerRequestView view = new ServerRequestView(req, method, rawPath, path);
+            RouteMatch<CompiledRoute> match = config.router().match(view.host(), method, path, view.headers()::get);
+            if (match == null) {
+                unrouted.increment();
+                Response r = Problems.response(Failure.of(404, "no-route", "No route",
+                        "no route matches " + method + " " + path), path, requestId);
+                var out = ResponseWriter.write(r, res, requestId, List.of(), head);
+                log(start, startNanos, requestId, null, method, path, 404, null, out.bytesOut(), null, req, null);
+                return;
+            }
+            CompiledRoute route = match.route();
+            view.pathParams(match.pathParams());
+            DefaultExchange ex = new DefaultExchange(requestId, view, route.info(), clock);
+            Response response = route.chain().execute(ex);
+            List<StreamHook> hooks = response.isEventStream() || response.body().events() != null
+                    ? route.chain().streamHooks(ex) : List.of();
+            ResponseWriter.Outcome out = ResponseWriter.write(response, res, requestId, hooks, head);
+            String outcome = null;
+            if (out.clientGone()) {
+                ex.cancel();
+                clientGone.increment();
+                outcome = "client-gone";
+            } else if (out.upstreamFailed()) {
+                upstreamBroken.increment();
+                outcome = "upstream-failed";
+            }
+            ex.complete();
+            long nanos = System.nanoTime() - startNanos;
+            route.metrics().record(response.status(), nanos);
+            log(start, startNanos, requestId, route.info().name(), method, path, response.status(),
+                    ex.attributes().get(StandardAttributes.UPSTREAM).orElse(null), out.bytesOut(),
+                    ex.identity().map(Identity::consumer).orElse(null), req, outcome);
+            if (out.upstreamFailed()) {
+                // Abort the connection: a clean end of a chunked body would claim the truncated
+                // response is complete.
+                throw new UncheckedIOException(new java.io.IOException("upstream failed mid-body; aborting the response"));
+            }
+        } catch (UncheckedIOException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            LOG.error("request {} failed unexpectedly", requestId, e);
+            if (!res.isSent() && res.bytesWritten() == 0) {
+                try {
+                    Response r = Problems.response(Failure.of(500, "internal-error", "Internal error",
+                            "the gateway failed to process this request; quote request id " + requestId), null, requestId);
+                    ResponseWriter.write(r, res, requestId, List.of(), head);
+                } catch (RuntimeException again) {
+                    LOG.debug("could not send the 500 either: {}", again.toString());
+                }
+            }
+        } finally {
+            holder.release(config);
+            active.decrementAndGet();
+        }
+    }
+
+    private void log(Instant start, long startNanos, String requestId, String route, String method, String path,
+            int status, String upstream, long bytesOut, String consumer, ServerRequest req, String outcome) {
+        if (accessLog == null) {
+            return;
+        }
+        long bytesIn = req.headers().contentLength().orElse(-1);
+        String ip = req.remotePeer().host();
+        accessLog.log(new AccessLog.Entry(start, requestId, route, method, path, status,
+                (System.nanoTime() - startNanos) / 1000, upstream, bytesIn, bytesOut, consumer, ip, outcome));
+    }
+}

@@ -1,0 +1,111 @@
+package dev.portcullis.kernel.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class RouterTest {
+
+    private static final Router.HeaderLookup NO_HEADERS = name -> null;
+
+    private static Router.Entry<String> entry(String name, String host, String path, String prefix, Set<String> methods,
+            Map<String, String> headers, int order) {
+        return new Router.Entry<>(name, HostPattern.of(host), PathPattern.of(path, prefix), methods, headers, order);
+    }
+
+    private static String route(Router<String> r, String host, String method, String path) {
+        RouteMatch<String> m = r.match(host, method, path, NO_HEADERS);
+        return m == null ? null : m.route();
+    }
+
+    @Test
+    void mostSpecificPathWinsRegardlessOfOrder() {
+        Router<String> r = new Router<>(List.of(
+                entry("catch-all", null, null, "/", Set.of(), Map.of(), 0),
+                entry("api", null, null, "/api", Set.of(), Map.of(), 1),
+                entry("api-users", null, null, "/api/users", Set.of(), Map.of(), 2),
+                entry("user", null, "/api/users/{id}", null, Set.of(), Map.of(), 3),
+                entry("me", null, "/api/users/me", null, Set.of(), Map.of(), 4)));
+        assertThat(route(r, "x", "GET", "/api/users/me")).isEqualTo("me");
+        assertThat(route(r, "x", "GET", "/api/users/42")).isEqualTo("user");
+        assertThat(route(r, "x", "GET", "/api/users/42/orders")).isEqualTo("api-users");
+        assertThat(route(r, "x", "GET", "/api/other")).isEqualTo("api");
+        assertThat(route(r, "x", "GET", "/elsewhere")).isEqualTo("catch-all");
+    }
+
+    @Test
+    void prefixMatchesOnSegmentBoundariesOnly() {
+        Router<String> r = new Router<>(List.of(entry("api", null, null, "/api", Set.of(), Map.of(), 0)));
+        assertThat(route(r, "x", "GET", "/api")).isEqualTo("api");
+        assertThat(route(r, "x", "GET", "/api/")).isEqualTo("api");
+        assertThat(route(r, "x", "GET", "/api/v1")).isEqualTo("api");
+        assertThat(route(r, "x", "GET", "/apix")).isNull();
+        assertThat(route(r, "x", "GET", "/")).isNull();
+    }
+
+    @Test
+    void templateCapturesSegmentValues() {
+        Router<String> r = new Router<>(List.of(entry("order", null, "/users/{uid}/orders/{oid}", null, Set.of(), Map.of(), 0)));
+        RouteMatch<String> m = r.match("x", "GET", "/users/7/orders/abc", NO_HEADERS);
+        assertThat(m.pathParams()).containsExactlyInAnyOrderEntriesOf(Map.of("uid", "7", "oid", "abc"));
+        assertThat(r.match("x", "GET", "/users//orders/abc", NO_HEADERS)).isNull();
+        assertThat(r.match("x", "GET", "/users/7/orders", NO_HEADERS)).isNull();
+        assertThat(r.match("x", "GET", "/users/7/orders/abc/more", NO_HEADERS)).isNull();
+    }
+
+    @Test
+    void hostExactBeatsWildcardBeatsAny() {
+        Router<String> r = new Router<>(List.of(
+                entry("any", null, null, "/", Set.of(), Map.of(), 0),
+                entry("wild", "*.example.com", null, "/", Set.of(), Map.of(), 1),
+                entry("exact", "api.example.com", null, "/", Set.of(), Map.of(), 2)));
+        assertThat(route(r, "api.example.com", "GET", "/x")).isEqualTo("exact");
+        assertThat(route(r, "www.example.com", "GET", "/x")).isEqualTo("wild");
+        assertThat(route(r, "a.b.example.com", "GET", "/x")).isEqualTo("wild");
+        assertThat(route(r, "example.com", "GET", "/x")).isEqualTo("any");
+        assertThat(route(r, "other.org", "GET", "/x")).isEqualTo("any");
+    }
+
+    @Test
+    void methodsAndHeadersNarrowTheMatch() {
+        Router<String> r = new Router<>(List.of(
+                entry("read", null, null, "/orders", Set.of("GET"), Map.of(), 0),
+                entry("write-v2", null, null, "/orders", Set.of("POST"), Map.of("X-Version", "2"), 1),
+                entry("write", null, null, "/orders", Set.of("POST"), Map.of(), 2)));
+        assertThat(route(r, "x", "GET", "/orders")).isEqualTo("read");
+        assertThat(route(r, "x", "POST", "/orders")).isEqualTo("write");
+        assertThat(r.match("x", "POST", "/orders", n -> n.equalsIgnoreCase("x-version") ? "2" : null).route()).isEqualTo("write-v2");
+        assertThat(route(r, "x", "DELETE", "/orders")).isNull();
+    }
+
+    @Test
+    void equalSpecificityFallsBackToDeclarationOrder() {
+        Router<String> r = new Router<>(List.of(
+                entry("first", null, null, "/a", Set.of(), Map.of(), 0),
+                entry("second", null, null, "/a", Set.of(), Map.of(), 1)));
+        assertThat(route(r, "x", "GET", "/a/b")).isEqualTo("first");
+    }
+
+    @Test
+    void thousandRoutesEachReachable() {
+        List<Router.Entry<String>> entries = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            entries.add(entry("r" + i, null, null, "/svc" + i + "/api", Set.of(), Map.of(), i));
+        }
+        Router<String> r = new Router<>(entries);
+        for (int i = 0; i < 1000; i += 37) {
+            assertThat(route(r, "x", "GET", "/svc" + i + "/api/items/1")).isEqualTo("r" + i);
+        }
+        assertThat(route(r, "x", "GET", "/svc1000/api")).isNull();
+    }
+
+    @Test
+    void malformedTemplateIsRefused() {
+        assertThatThrownBy(() -> PathPattern.of("/users/{id}x", null)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
