@@ -116,7 +116,14 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public long get(String key) {
         byte[] value = call(Op.GET, c -> c.get(keyPrefix + key));
-        return value == null ? 0 : Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+        if (value == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(new String(value, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("key '" + key + "' holds a value, not a counter", e);
+        }
     }
 
     // ---- rate limiters ----
