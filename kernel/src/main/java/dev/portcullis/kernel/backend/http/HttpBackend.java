@@ -18,6 +18,7 @@ import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.GatewayException;
 import dev.portcullis.spi.Headers;
 import dev.portcullis.spi.Request;
+import dev.portcullis.spi.StandardAttributes;
 import dev.portcullis.spi.Response;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -137,6 +138,7 @@ final class HttpBackend implements Backend {
                 pause(delay);
                 continue;
             }
+            exchange.attributes().set(StandardAttributes.UPSTREAM, target.hostHeader);
             return toResponse(method, response, target);
         }
     }
