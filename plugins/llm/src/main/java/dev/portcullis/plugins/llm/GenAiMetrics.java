@@ -1,0 +1,51 @@
+package dev.portcullis.plugins.llm;
+
+import dev.portcullis.spi.llm.Usage;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * OpenTelemetry GenAI client metrics: {@code gen_ai.client.token.usage} (by
+ * {@code gen_ai.token.type}) and {@code gen_ai.client.operation.duration}, with
+ * {@code gen_ai.provider.name} (the provider type), {@code gen_ai.request.model} (the public
+ * alias), {@code gen_ai.response.model} and {@code portcullis.llm.provider} (the configured name).
+ */
+final class GenAiMetrics {
+
+    private final MeterRegistry registry;
+
+    GenAiMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void record(Provider provider, String requestModel, String responseModel, Usage usage, long nanos, String errorType) {
+        if (registry == null) {
+            return;
+        }
+        Tags tags = Tags.of("gen_ai.operation.name", "chat",
+                "gen_ai.provider.name", provider == null ? "none" : provider.adapter.type(),
+                "portcullis.llm.provider", provider == null ? "none" : provider.name,
+                "gen_ai.request.model", requestModel,
+                "gen_ai.response.model", responseModel == null ? "unknown" : responseModel);
+        Timer.builder("gen_ai.client.operation.duration")
+                .description("Duration of GenAI client operations")
+                .tags(errorType == null ? tags : tags.and("error.type", errorType))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+        if (usage != null && errorType == null) {
+            tokens(tags, "input").record(usage.inputTokens());
+            tokens(tags, "output").record(usage.outputTokens());
+        }
+    }
+
+    private DistributionSummary tokens(Tags tags, String type) {
+        return DistributionSummary.builder("gen_ai.client.token.usage")
+                .description("Number of input and output tokens used")
+                .baseUnit("{token}")
+                .tags(tags.and("gen_ai.token.type", type))
+                .register(registry);
+    }
+}
