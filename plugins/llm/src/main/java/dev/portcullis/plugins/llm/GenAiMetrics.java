@@ -32,7 +32,8 @@ final class GenAiMetrics {
                 "gen_ai.response.model", responseModel == null ? "unknown" : responseModel);
         Timer.builder("gen_ai.client.operation.duration")
                 .description("Duration of GenAI client operations")
-                .tags(errorType == null ? tags : tags.and("error.type", errorType))
+                // Prometheus wants one tag key set per name: success is error.type "none"
+                .tags(tags.and("error.type", errorType == null ? "none" : errorType))
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
         if (usage != null && errorType == null) {
