@@ -45,7 +45,6 @@ final class GenAiMetrics {
     private DistributionSummary tokens(Tags tags, String type) {
         return DistributionSummary.builder("gen_ai.client.token.usage")
                 .description("Number of input and output tokens used")
-                .baseUnit("{token}")
                 .tags(tags.and("gen_ai.token.type", type))
                 .register(registry);
     }

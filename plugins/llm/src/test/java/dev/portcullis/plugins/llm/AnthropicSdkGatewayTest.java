@@ -165,7 +165,9 @@ class AnthropicSdkGatewayTest {
 
     @Test
     void failsOverFromA503ToTheNextProvider() {
+        int before = fx.mocks.received("/openai/down/").size();
         HttpResponseFor<Message> raw = client.messages().withRawResponse().create(params("failover").addUserMessage("Hi").build());
+        assertThat(fx.mocks.received("/openai/down/")).hasSize(before + 1);
         assertThat(raw.parse().content().get(0).text().orElseThrow().text()).isEqualTo("Hi! My name is Claude.");
         assertThat(raw.headers().values("X-Portcullis-Provider")).containsExactly("claude");
     }

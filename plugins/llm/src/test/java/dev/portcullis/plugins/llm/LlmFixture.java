@@ -17,10 +17,11 @@ final class LlmFixture implements AutoCloseable {
     final MockProviders mocks = new MockProviders();
     final ResettingProvider resetting = new ResettingProvider();
     final TestGateway gateway;
+    final String yaml;
 
     LlmFixture() {
         String m = mocks.url();
-        gateway = TestGateway.start("""
+        yaml = """
                 server: { accessLog: { enabled: false } }
                 routes:
                   - name: llm
@@ -38,8 +39,8 @@ final class LlmFixture implements AutoCloseable {
                         - { name: claude-broken, type: anthropic, baseUrl: "%s/anthropic/error", apiKey: "${ANTHROPIC_KEY}", models: { claude-broken: claude-haiku-4-5 } }
                         - { name: resetting, type: openai-compatible, baseUrl: "%s/v1", models: { reset: llama3 } }
                         - { name: slow, type: openai, baseUrl: "%s/openai/slow/v1", apiKey: "${OPENAI_KEY}", models: { slow: gpt-4o-mini } }
-                """.formatted(m, m, m, m, resetting.url(), m),
-                java.util.Map.of("OPENAI_KEY", OPENAI_KEY, "ANTHROPIC_KEY", ANTHROPIC_KEY));
+                """.formatted(m, m, m, m, resetting.url(), m);
+        gateway = TestGateway.start(yaml, java.util.Map.of("OPENAI_KEY", OPENAI_KEY, "ANTHROPIC_KEY", ANTHROPIC_KEY));
     }
 
     @Override

@@ -183,8 +183,8 @@ class OpenAiSdkGatewayTest {
                 ChatCompletionCreateParams.builder().model("failover").addUserMessage("Hello").build());
         assertThat(raw.parse().choices().get(0).message().content()).contains("Hi! My name is Claude.");
         assertThat(raw.headers().values("X-Portcullis-Provider")).containsExactly("claude");
-        // the first provider was tried, or is cooling down after its Retry-After from an earlier test
-        assertThat(fx.mocks.received("/openai/down/").size()).isBetween(before, before + 1);
+        // the first provider was tried once (no other test of this class uses it)
+        assertThat(fx.mocks.received("/openai/down/")).hasSize(before + 1);
     }
 
     @Test
