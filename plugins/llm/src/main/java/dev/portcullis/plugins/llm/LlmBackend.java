@@ -23,6 +23,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,9 +48,12 @@ final class LlmBackend implements Backend {
     private final GenAiMetrics metrics;
     private final ClientFormat openAi;
     private final ClientFormat anthropic = new AnthropicClientFormat();
+    private final ScheduledExecutorService scheduler;
 
-    LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, HttpClient http, GenAiMetrics metrics, java.time.Clock clock) {
+    LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, HttpClient http, GenAiMetrics metrics,
+            ScheduledExecutorService scheduler, java.time.Clock clock) {
         this.config = config;
+        this.scheduler = scheduler;
         this.byAlias = byAlias;
         this.aliases = List.copyOf(byAlias.keySet());
         this.order = new ProviderOrder(config.strategy());
@@ -84,17 +88,13 @@ final class LlmBackend implements Backend {
         if (!req.method().equals("POST")) {
             return format.error(405, "method_not_allowed", "use POST " + path);
         }
-        byte[] body;
+        ClientFormat.ClientRequest request;
         try {
-            body = req.body().bytes(config.maxRequestBody().bytes());
+            request = ClientRequests.read(exchange, format, config.maxRequestBody().bytes());
         } catch (BodyTooLargeException e) {
             return format.error(413, "request_too_large", "the request body exceeds " + config.maxRequestBody().bytes() + " bytes");
         } catch (UncheckedIOException e) {
             return format.error(400, "invalid_request", "the request body could not be read");
-        }
-        ClientFormat.ClientRequest request;
-        try {
-            request = format.readRequest(body);
         } catch (IllegalArgumentException e) {
             return format.error(400, null, e.getMessage());
         }
@@ -103,7 +103,6 @@ final class LlmBackend implements Backend {
         if (candidates == null) {
             return format.error(404, "model_not_found", "The model '" + alias + "' does not exist or you do not have access to it.");
         }
-        exchange.attributes().set(LlmAttributes.REQUEST, request.chat());
         return dispatch(exchange, format, request, candidates);
     }
 
@@ -215,6 +214,7 @@ final class LlmBackend implements Backend {
                     metrics.record(p, alias, model, usage, System.nanoTime() - start,
                             error == null ? null : Integer.toString(error.status()));
                 });
+        source.watch(scheduler, config.streamIdleTimeout());
         ChatError failed = source.prime();
         if (failed != null) {
             LOG.debug("llm provider {} stream failed before it started: {}", p.name, failed.message());

@@ -22,8 +22,9 @@ import java.util.Set;
  * @param providers       the providers (at least one)
  * @param retry           attempts and backoff across providers
  * @param connectTimeout  TCP/TLS connect timeout per attempt (default 5s)
- * @param timeout         time to the provider's response headers, and for non-streamed answers
- *                        to the whole answer (default 120s)
+ * @param timeout         time to the provider's response headers (default 120s)
+ * @param streamIdleTimeout the longest silence inside a provider's event stream before it is
+ *                        ended with an error (default 60s)
  * @param maxRequestBody  the largest client request accepted (default 16MiB)
  * @param maxResponseBody the largest non-streamed provider answer accepted (default 32MiB)
  */
@@ -33,6 +34,7 @@ public record LlmBackendConfig(
         RetryConfig retry,
         Duration connectTimeout,
         Duration timeout,
+        Duration streamIdleTimeout,
         DataSize maxRequestBody,
         DataSize maxResponseBody) implements Validatable {
 
@@ -53,6 +55,7 @@ public record LlmBackendConfig(
         retry = retry == null ? new RetryConfig(null, null, null) : retry;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         timeout = timeout == null ? Duration.ofSeconds(120) : timeout;
+        streamIdleTimeout = streamIdleTimeout == null ? Duration.ofSeconds(60) : streamIdleTimeout;
         maxRequestBody = maxRequestBody == null ? DataSize.parse("16MiB") : maxRequestBody;
         maxResponseBody = maxResponseBody == null ? DataSize.parse("32MiB") : maxResponseBody;
     }
@@ -80,6 +83,9 @@ public record LlmBackendConfig(
         }
         if (timeout.isNegative() || timeout.isZero()) {
             errors.add("timeout", "must be positive");
+        }
+        if (streamIdleTimeout.toMillis() < 10) {
+            errors.add("streamIdleTimeout", "must be at least 10ms");
         }
     }
 

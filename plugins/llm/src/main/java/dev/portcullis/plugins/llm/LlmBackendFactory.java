@@ -57,6 +57,6 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
-        return new LlmBackend(config, byAlias, http, new GenAiMetrics(context.meters()), Clock.systemUTC());
+        return new LlmBackend(config, byAlias, http, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC());
     }
 }

@@ -7,9 +7,13 @@ import dev.portcullis.spi.llm.ChatStreamEvent;
 import dev.portcullis.spi.llm.ProviderAdapter;
 import dev.portcullis.spi.llm.Usage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -34,6 +38,10 @@ final class LlmEventSource implements EventSource {
     private final List<SseEvent> encoded = new ArrayList<>(4);
     private final Consumer<ChatStreamEvent> sink = this::onCanonical;
 
+    private volatile long lastActivityNanos = System.nanoTime();
+    private volatile boolean idledOut;
+    private ScheduledFuture<?> watchdog;
+    private long idleMillis;
     private boolean ended;      // a terminal canonical event (end or error) was seen
     private boolean completed;
     private boolean sawContent; // anything beyond the start reached the queue
@@ -49,6 +57,22 @@ final class LlmEventSource implements EventSource {
     }
 
     /**
+     * Ends the stream with an error when the provider stays silent longer than {@code idle}: a
+     * watchdog on {@code scheduler} closes the upstream body, which fails the blocked read.
+     */
+    void watch(ScheduledExecutorService scheduler, Duration idle) {
+        idleMillis = idle.toMillis();
+        long idleNanos = idle.toNanos();
+        long period = Math.max(idleNanos / 4, TimeUnit.MILLISECONDS.toNanos(10));
+        watchdog = scheduler.scheduleAtFixedRate(() -> {
+            if (!idledOut && System.nanoTime() - lastActivityNanos > idleNanos) {
+                idledOut = true;
+                upstream.close();
+            }
+        }, period, period, TimeUnit.NANOSECONDS);
+    }
+
+    /**
      * Reads upstream until the first canonical event, before anything is sent to the client, so
      * a provider that fails at once can still be failed over. Returns null when the stream
      * started, else the failure (the source is then closed).
@@ -58,11 +82,12 @@ final class LlmEventSource implements EventSource {
             SseEvent up;
             try {
                 up = upstream.next();
+                lastActivityNanos = System.nanoTime();
             } catch (IOException e) {
-                return abandon(new ChatError(502, "the provider's stream broke before it started"));
+                return abandon(new ChatError(502, idledOut ? idleMessage() : "the provider's stream broke before it started"));
             }
             if (up == null) {
-                return abandon(new ChatError(502, "the provider's stream ended before it started"));
+                return abandon(new ChatError(502, idledOut ? idleMessage() : "the provider's stream ended before it started"));
             }
             try {
                 decoder.decode(up, sink);
@@ -77,8 +102,19 @@ final class LlmEventSource implements EventSource {
     }
 
     private ChatError abandon(ChatError e) {
+        stopWatching();
         upstream.close();
         return e;
+    }
+
+    private String idleMessage() {
+        return "the provider sent nothing for " + idleMillis + "ms";
+    }
+
+    private void stopWatching() {
+        if (watchdog != null) {
+            watchdog.cancel(false);
+        }
     }
 
     @Override
@@ -97,12 +133,13 @@ final class LlmEventSource implements EventSource {
         SseEvent up;
         try {
             up = upstream.next();
+            lastActivityNanos = System.nanoTime();
         } catch (IOException e) {
-            fail("the provider's stream broke: " + e.getClass().getSimpleName());
+            fail(idledOut ? idleMessage() : "the provider's stream broke: " + e.getClass().getSimpleName());
             return;
         }
         if (up == null) {
-            fail("the provider's stream ended before the answer was complete");
+            fail(idledOut ? idleMessage() : "the provider's stream ended before the answer was complete");
             return;
         }
         try {
@@ -138,6 +175,7 @@ final class LlmEventSource implements EventSource {
     private void complete() {
         if (!completed) {
             completed = true;
+            stopWatching();
             upstream.close();
             completion.done(usage, responseModel, error);
         }
@@ -145,6 +183,7 @@ final class LlmEventSource implements EventSource {
 
     @Override
     public void close() {
+        stopWatching();
         upstream.close();
         if (!completed) {
             completed = true;

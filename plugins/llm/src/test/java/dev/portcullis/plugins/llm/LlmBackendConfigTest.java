@@ -18,7 +18,7 @@ class LlmBackendConfigTest {
         LlmBackendConfig c = new LlmBackendConfig(null, List.of(
                 provider("a", "openai", "ftp://x", null, Map.of()),
                 provider("a", "gemini", "https://g.example", "k", Map.of("m", "n"))),
-                new LlmBackendConfig.RetryConfig(0, Duration.ofMillis(100), Duration.ofMillis(10)), null, null, null, null);
+                new LlmBackendConfig.RetryConfig(0, Duration.ofMillis(100), Duration.ofMillis(10)), null, null, Duration.ZERO, null, null);
         RecordingErrors errors = new RecordingErrors();
         c.validate(errors);
         assertThat(errors.lines).containsExactlyInAnyOrder(
@@ -28,14 +28,15 @@ class LlmBackendConfigTest {
                 "providers[1].type: unknown provider type 'gemini' (openai, anthropic, azure-openai, openai-compatible)",
                 "providers[1].name: duplicate provider name 'a'",
                 "retry.attempts: must be between 1 and 10",
-                "retry.maxBackoff: must not be shorter than backoff");
+                "retry.maxBackoff: must not be shorter than backoff",
+                "streamIdleTimeout: must be at least 10ms");
     }
 
     @Test
     void defaultsAndAKeylessCompatibleProvider() {
         LlmBackendConfig c = new LlmBackendConfig(null, List.of(
                 provider("ollama", "openai-compatible", "http://127.0.0.1:11434/v1", null, Map.of("llama", "llama3.2"))),
-                null, null, null, null, null);
+                null, null, null, null, null, null);
         RecordingErrors errors = new RecordingErrors();
         c.validate(errors);
         assertThat(errors.lines).isEmpty();

@@ -6,7 +6,7 @@ import dev.portcullis.kernel.testing.TestGateway;
  * The gateway with one {@code llm} route over the mock providers. Aliases: {@code gpt} (OpenAI
  * mock), {@code claude} (Anthropic mock), {@code failover} (OpenAI 503 first, then Anthropic),
  * {@code claude-broken} (Anthropic error event mid-stream), {@code reset} (connection reset
- * mid-stream), {@code slow} (a slow OpenAI stream).
+ * mid-stream), {@code slow} (a slow OpenAI stream), {@code stall} (a stream that falls silent).
  */
 final class LlmFixture implements AutoCloseable {
 
@@ -32,6 +32,7 @@ final class LlmFixture implements AutoCloseable {
                       strategy: failover
                       retry: { backoff: 10ms }
                       timeout: 5s
+                      streamIdleTimeout: 500ms
                       providers:
                         - { name: openai-down, type: openai, baseUrl: "%s/openai/down/v1", apiKey: "${OPENAI_KEY}", models: { failover: gpt-4o-mini } }
                         - { name: openai, type: openai, baseUrl: "%s/openai/ok/v1", apiKey: "${OPENAI_KEY}", models: { gpt: gpt-4o-mini } }
@@ -39,7 +40,8 @@ final class LlmFixture implements AutoCloseable {
                         - { name: claude-broken, type: anthropic, baseUrl: "%s/anthropic/error", apiKey: "${ANTHROPIC_KEY}", models: { claude-broken: claude-haiku-4-5 } }
                         - { name: resetting, type: openai-compatible, baseUrl: "%s/v1", models: { reset: llama3 } }
                         - { name: slow, type: openai, baseUrl: "%s/openai/slow/v1", apiKey: "${OPENAI_KEY}", models: { slow: gpt-4o-mini } }
-                """.formatted(m, m, m, m, resetting.url(), m);
+                        - { name: stall, type: openai, baseUrl: "%s/openai/stall/v1", apiKey: "${OPENAI_KEY}", models: { stall: gpt-4o-mini } }
+                """.formatted(m, m, m, m, resetting.url(), m, m);
         gateway = TestGateway.start(yaml, java.util.Map.of("OPENAI_KEY", OPENAI_KEY, "ANTHROPIC_KEY", ANTHROPIC_KEY));
     }
 

@@ -112,6 +112,19 @@ class LlmHttpGatewayTest {
     }
 
     @Test
+    void aSilentProviderStreamEndsWithAnErrorAfterTheIdleTimeout() throws Exception {
+        long start = System.nanoTime();
+        HttpResponse<String> r = post("/v1/chat/completions",
+                "{\"model\":\"stall\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        List<String> data = data(r.body());
+        assertThat(MockProviders.JSON.readTree(data.get(1)).path("choices").get(0).path("delta").path("content").asText()).isEqualTo("Hello");
+        JsonNode last = MockProviders.JSON.readTree(data.get(data.size() - 1));
+        assertThat(last.path("error").path("message").asText()).isEqualTo("the provider sent nothing for 500ms");
+        assertThat(millis).isLessThan(4000); // the provider stays silent for 5 s
+    }
+
+    @Test
     void clientDisconnectCancelsTheProviderStream() throws Exception {
         HttpRequest req = HttpRequest.newBuilder(fx.gateway.uri("/v1/chat/completions")).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")

@@ -44,6 +44,7 @@ final class MockProviders implements AutoCloseable {
         server.createContext("/openai/ok/", ex -> handle(ex, this::openAiOk));
         server.createContext("/openai/down/", ex -> handle(ex, e -> down(e, OPENAI_503)));
         server.createContext("/openai/slow/", ex -> handle(ex, this::openAiSlow));
+        server.createContext("/openai/stall/", ex -> handle(ex, this::openAiStall));
         server.createContext("/anthropic/ok/", ex -> handle(ex, this::anthropicOk));
         server.createContext("/anthropic/down/", ex -> handle(ex, e -> down(e, ANTHROPIC_503)));
         server.createContext("/anthropic/error/", ex -> handle(ex, this::anthropicMidStreamError));
@@ -166,6 +167,16 @@ final class MockProviders implements AutoCloseable {
         } catch (IOException gone) {
             slowStreamAbandoned.countDown();
         }
+    }
+
+    /** Starts a stream, then falls silent for 5 s. */
+    private void openAiStall(Call c) throws IOException {
+        c.ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+        c.ex.sendResponseHeaders(200, 0);
+        OutputStream out = c.ex.getResponseBody();
+        write(out, "data: " + OPENAI_TEXT_STREAM.get(0) + "\n\n");
+        write(out, "data: " + OPENAI_TEXT_STREAM.get(1) + "\n\n");
+        sleep(5000);
     }
 
     // ---- Anthropic ------------------------------------------------------------------------
