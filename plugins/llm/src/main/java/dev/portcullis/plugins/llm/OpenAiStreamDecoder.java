@@ -11,13 +11,16 @@ import java.util.function.Consumer;
 
 /**
  * Reads an OpenAI Chat Completions stream ({@code chat.completion.chunk} data events ending with
- * {@code [DONE]}). State: whether the start was seen and which provider tool-call indexes have
- * started, mapped to canonical indexes (some compatible servers number calls oddly).
+ * {@code [DONE]}). State: whether the start was seen, and per provider tool-call index the call id
+ * and canonical index. Compatible servers differ: some repeat the id in every delta of a call,
+ * some number every call 0 and tell them apart only by id; a call starts when its index is new or
+ * its id changes.
  */
 final class OpenAiStreamDecoder implements ProviderAdapter.StreamDecoder {
 
     private boolean started;
     private int[] toolIndex = new int[4];
+    private String[] toolIds = new String[4];
     private int tools;
 
     OpenAiStreamDecoder() {
@@ -55,8 +58,9 @@ final class OpenAiStreamDecoder implements ProviderAdapter.StreamDecoder {
                 int providerIndex = call.path("index").asInt(0);
                 JsonNode fn = call.path("function");
                 String id = Json.text(call, "id");
-                int index = canonical(providerIndex, id != null);
-                if (id != null) {
+                boolean starts = startsCall(providerIndex, id);
+                int index = canonical(providerIndex, starts);
+                if (starts) {
                     out.accept(new ChatStreamEvent.ToolCallStart(index, id, fn.path("name").asText()));
                 }
                 String args = Json.text(fn, "arguments");
@@ -75,16 +79,30 @@ final class OpenAiStreamDecoder implements ProviderAdapter.StreamDecoder {
         }
     }
 
-    /** The canonical index for a provider index; a call with an id starts a new one. */
-    private int canonical(int providerIndex, boolean starts) {
+    /** Whether a delta with {@code id} at {@code providerIndex} begins a new call. */
+    private boolean startsCall(int providerIndex, String id) {
         if (providerIndex < 0 || providerIndex > 1024) {
             throw new IllegalArgumentException("tool call index out of range: " + providerIndex);
         }
         if (providerIndex >= toolIndex.length) {
             int old = toolIndex.length;
-            toolIndex = Arrays.copyOf(toolIndex, Math.max(providerIndex + 1, old * 2));
-            Arrays.fill(toolIndex, old, toolIndex.length, -1);
+            int size = Math.max(providerIndex + 1, old * 2);
+            toolIndex = Arrays.copyOf(toolIndex, size);
+            toolIds = Arrays.copyOf(toolIds, size);
+            Arrays.fill(toolIndex, old, size, -1);
         }
+        if (id == null) {
+            return false;
+        }
+        if (id.equals(toolIds[providerIndex])) {
+            return false;
+        }
+        toolIds[providerIndex] = id;
+        return true;
+    }
+
+    /** The canonical index for a provider index; a starting call gets the next one. */
+    private int canonical(int providerIndex, boolean starts) {
         if (starts || toolIndex[providerIndex] < 0) {
             toolIndex[providerIndex] = tools++;
         }

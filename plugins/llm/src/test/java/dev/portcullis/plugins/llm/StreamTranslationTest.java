@@ -72,6 +72,23 @@ class StreamTranslationTest {
     }
 
     @Test
+    void compatibleServersThatRepeatIdsOrReuseIndexZero() {
+        String head = "{\"id\":\"c\",\"model\":\"llama3\",\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":[";
+        String tail = "]},\"finish_reason\":null}]}";
+        List<ChatStreamEvent> events = decode(new OpenAiStreamDecoder(), List.of(
+                SseEvent.data(head + "{\"index\":0,\"id\":\"a\",\"function\":{\"name\":\"f\",\"arguments\":\"{\\\"x\\\"\"}}" + tail),
+                SseEvent.data(head + "{\"index\":0,\"id\":\"a\",\"function\":{\"arguments\":\":1}\"}}" + tail),
+                SseEvent.data(head + "{\"index\":0,\"id\":\"b\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}" + tail)));
+        assertThat(events).containsExactly(
+                new ChatStreamEvent.MessageStart("c", "llama3"),
+                new ChatStreamEvent.ToolCallStart(0, "a", "f"),
+                new ChatStreamEvent.ToolCallDelta(0, "{\"x\""),
+                new ChatStreamEvent.ToolCallDelta(0, ":1}"),
+                new ChatStreamEvent.ToolCallStart(1, "b", "g"),
+                new ChatStreamEvent.ToolCallDelta(1, "{}"));
+    }
+
+    @Test
     void anthropicStreamBecomesOpenAiChunks() throws Exception {
         List<ChatStreamEvent> canonical = decode(new AnthropicStreamDecoder(), anthropicEvents(MockProviders.ANTHROPIC_TOOL_STREAM));
         List<SseEvent> out = encode(new OpenAiStreamEncoder("claude", true, 42), canonical);
