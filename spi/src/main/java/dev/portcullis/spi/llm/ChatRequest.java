@@ -1,6 +1,7 @@
 package dev.portcullis.spi.llm;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A chat completion request in canonical form.
@@ -16,6 +17,9 @@ import java.util.List;
  * @param topP        nucleus sampling, or null
  * @param stop        stop sequences; empty when none
  * @param stream      whether the client asked for a server-sent-event stream
+ * @param extras      the client's fields that have no canonical form (OpenAI
+ *                    {@code response_format}, {@code seed}; Anthropic {@code top_k},
+ *                    {@code metadata}, ...), forwarded only to providers of the same wire format
  */
 public record ChatRequest(
         String model,
@@ -27,17 +31,41 @@ public record ChatRequest(
         Double temperature,
         Double topP,
         List<String> stop,
-        boolean stream) {
+        boolean stream,
+        Extras extras) {
 
-    /** Defensive copies; null lists become empty. */
+    /** Defensive copies; null lists become empty, null extras {@link Extras#NONE}. */
     public ChatRequest {
         messages = messages == null ? List.of() : List.copyOf(messages);
         tools = tools == null ? List.of() : List.copyOf(tools);
         stop = stop == null ? List.of() : List.copyOf(stop);
+        extras = extras == null ? Extras.NONE : extras;
     }
 
     /** The same request for another model name (e.g. the provider's name for an alias). */
     public ChatRequest withModel(String providerModel) {
-        return new ChatRequest(providerModel, system, messages, tools, toolChoice, maxTokens, temperature, topP, stop, stream);
+        return new ChatRequest(providerModel, system, messages, tools, toolChoice, maxTokens, temperature, topP, stop, stream, extras);
+    }
+
+    /**
+     * Top-level request fields of one wire format that the canonical model does not carry.
+     *
+     * @param wire   the wire format they belong to: {@code openai} or {@code anthropic}
+     * @param fields field name → its JSON value as text
+     */
+    public record Extras(String wire, Map<String, String> fields) {
+
+        /** No extra fields. */
+        public static final Extras NONE = new Extras("", Map.of());
+
+        /** Defensive copy. */
+        public Extras {
+            fields = Map.copyOf(fields);
+        }
+
+        /** Whether there are fields for {@code wire}. */
+        public boolean isFor(String wire) {
+            return !fields.isEmpty() && this.wire.equals(wire);
+        }
     }
 }

@@ -13,9 +13,19 @@ import dev.portcullis.spi.llm.ToolDefinition;
 import dev.portcullis.spi.llm.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Anthropic Messages JSON, both directions: requests, responses, usage and errors. */
 final class AnthropicWire {
+
+    /**
+     * Fields read into the canonical model, or deliberately not forwarded: {@code thinking} (its
+     * blocks are not carried through the canonical model, and Anthropic wants them back in later
+     * turns). Everything else travels to Anthropic providers as it came ({@code top_k},
+     * {@code metadata}, {@code service_tier}, ...).
+     */
+    private static final Set<String> KNOWN = Set.of("model", "max_tokens", "messages", "system",
+            "tools", "tool_choice", "temperature", "top_p", "stop_sequences", "stream", "thinking");
 
     private AnthropicWire() {}
 
@@ -58,7 +68,7 @@ final class AnthropicWire {
         JsonNode stream = root.get("stream");
         return new ChatRequest(model, systemText(root.get("system")), messages, tools, toolChoice(root.get("tool_choice")),
                 maxTokens, Json.doubleOrNull(root, "temperature"), Json.doubleOrNull(root, "top_p"), stop,
-                stream != null && stream.asBoolean());
+                stream != null && stream.asBoolean(), Json.extras(root, KNOWN, "anthropic"));
     }
 
     private static String systemText(JsonNode s) {
@@ -209,6 +219,7 @@ final class AnthropicWire {
             ArrayNode stop = root.putArray("stop_sequences");
             r.stop().forEach(stop::add);
         }
+        Json.addExtras(root, r.extras(), "anthropic");
         if (r.stream()) {
             root.put("stream", true);
         }

@@ -4,8 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.spi.llm.ChatRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 
 /** The plugin's one JSON mapper and the few helpers the wire formats share. */
 final class Json {
@@ -102,6 +106,33 @@ final class Json {
     /** The field as the raw JSON text of an object (a schema, tool input). */
     static String raw(JsonNode node) {
         return node == null || node.isNull() || node.isMissingNode() ? null : write(node);
+    }
+
+    /** The top-level fields of {@code root} not in {@code known}, as JSON text, for {@code wire}. */
+    static ChatRequest.Extras extras(JsonNode root, Set<String> known, String wire) {
+        Map<String, String> out = null;
+        for (var it = root.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!known.contains(e.getKey())) {
+                if (out == null) {
+                    out = new LinkedHashMap<>();
+                }
+                out.put(e.getKey(), write(e.getValue()));
+            }
+        }
+        return out == null ? null : new ChatRequest.Extras(wire, out);
+    }
+
+    /** Copies extra fields for {@code wire} into a provider body; fields the body already has win. */
+    static void addExtras(ObjectNode body, ChatRequest.Extras extras, String wire) {
+        if (!extras.isFor(wire)) {
+            return;
+        }
+        extras.fields().forEach((name, json) -> {
+            if (!body.has(name)) {
+                body.set(name, parse(json));
+            }
+        });
     }
 
     /** The required field, or an error naming it. */

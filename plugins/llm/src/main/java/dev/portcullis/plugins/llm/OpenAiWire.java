@@ -13,9 +13,19 @@ import dev.portcullis.spi.llm.ToolDefinition;
 import dev.portcullis.spi.llm.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** OpenAI Chat Completions JSON, both directions: requests, responses, usage and errors. */
 final class OpenAiWire {
+
+    /**
+     * Fields read into the canonical model, or deliberately not forwarded: {@code n} (one choice is
+     * translated), the legacy {@code functions} API. Everything else travels to OpenAI-format
+     * providers as it came ({@code response_format}, {@code seed}, {@code user}, ...).
+     */
+    private static final Set<String> KNOWN = Set.of("model", "messages", "tools", "tool_choice",
+            "max_tokens", "max_completion_tokens", "temperature", "top_p", "stop", "stream", "stream_options",
+            "n", "functions", "function_call");
 
     private OpenAiWire() {}
 
@@ -29,6 +39,9 @@ final class OpenAiWire {
         JsonNode msgs = Json.required(root, "messages");
         if (!msgs.isArray()) {
             throw new IllegalArgumentException("'messages' must be an array");
+        }
+        if (root.path("n").asInt(1) != 1) {
+            throw new IllegalArgumentException("'n' other than 1 is not supported");
         }
         StringBuilder system = null;
         List<Message> messages = new ArrayList<>(msgs.size());
@@ -75,7 +88,7 @@ final class OpenAiWire {
         JsonNode stream = root.get("stream");
         return new ChatRequest(model, system == null ? null : system.toString(), messages, tools,
                 toolChoice(root.get("tool_choice")), maxTokens, Json.doubleOrNull(root, "temperature"),
-                Json.doubleOrNull(root, "top_p"), stop, stream != null && stream.asBoolean());
+                Json.doubleOrNull(root, "top_p"), stop, stream != null && stream.asBoolean(), Json.extras(root, KNOWN, "openai"));
     }
 
     static boolean includeUsage(JsonNode root) {
@@ -213,6 +226,7 @@ final class OpenAiWire {
             ArrayNode stop = root.putArray("stop");
             r.stop().forEach(stop::add);
         }
+        Json.addExtras(root, r.extras(), "openai");
         if (r.stream()) {
             root.put("stream", true);
             // always ask for usage: token accounting needs it even when the client did not

@@ -74,7 +74,7 @@ class OpenAiSdkGatewayTest {
     @Test
     void chatServedByOpenAi() {
         HttpResponseFor<ChatCompletion> raw = client.chat().completions().withRawResponse().create(
-                ChatCompletionCreateParams.builder().model("gpt").addSystemMessage("Be brief.").addUserMessage("Hello").build());
+                ChatCompletionCreateParams.builder().model("gpt").addSystemMessage("Be brief.").addUserMessage("Hello").seed(7).build());
         ChatCompletion c = raw.parse();
 
         assertThat(raw.headers().values("X-Portcullis-Provider")).containsExactly("openai");
@@ -90,6 +90,7 @@ class OpenAiSdkGatewayTest {
         assertThat(got.headers().toString()).doesNotContain(LlmFixture.CLIENT_KEY);
         assertThat(got.body().path("model").asText()).isEqualTo("gpt-4o-mini");
         assertThat(got.body().path("messages").get(0).path("role").asText()).isEqualTo("system");
+        assertThat(got.body().path("seed").asInt()).isEqualTo(7); // no canonical form: passed through to OpenAI
     }
 
     @Test

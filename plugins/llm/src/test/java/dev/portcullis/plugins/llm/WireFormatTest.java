@@ -117,6 +117,36 @@ class WireFormatTest {
     }
 
     @Test
+    void fieldsWithoutCanonicalFormReachProvidersOfTheSameWireOnly() throws Exception {
+        ChatRequest fromOpenAi = OpenAiWire.readRequest(parse("""
+                {"model":"m","messages":[{"role":"user","content":"hi"}],"n":1,"seed":7,
+                 "response_format":{"type":"json_object"},"parallel_tool_calls":false}
+                """));
+        JsonNode toOpenAi = OpenAiWire.writeRequest(fromOpenAi.withModel("gpt-4o-mini"), "max_completion_tokens");
+        assertThat(toOpenAi.path("response_format").path("type").asText()).isEqualTo("json_object");
+        assertThat(toOpenAi.path("seed").asInt()).isEqualTo(7);
+        assertThat(toOpenAi.path("parallel_tool_calls").asBoolean(true)).isFalse();
+        assertThat(toOpenAi.has("n")).isFalse();
+        assertThat(toOpenAi.path("model").asText()).isEqualTo("gpt-4o-mini");
+        JsonNode toAnthropic = AnthropicWire.writeRequest(fromOpenAi, 100);
+        assertThat(toAnthropic.has("seed")).isFalse();
+        assertThat(toAnthropic.has("response_format")).isFalse();
+
+        ChatRequest fromAnthropic = AnthropicWire.readRequest(parse("""
+                {"model":"m","max_tokens":5,"messages":[{"role":"user","content":"hi"}],"top_k":40,
+                 "metadata":{"user_id":"u-1"},"thinking":{"type":"enabled","budget_tokens":1024}}
+                """));
+        JsonNode backToAnthropic = AnthropicWire.writeRequest(fromAnthropic, 100);
+        assertThat(backToAnthropic.path("top_k").asInt()).isEqualTo(40);
+        assertThat(backToAnthropic.path("metadata").path("user_id").asText()).isEqualTo("u-1");
+        assertThat(backToAnthropic.has("thinking")).isFalse();
+        assertThat(OpenAiWire.writeRequest(fromAnthropic, "max_tokens").has("top_k")).isFalse();
+
+        assertThatThrownBy(() -> OpenAiWire.readRequest(parse("{\"model\":\"m\",\"n\":2,\"messages\":[]}")))
+                .hasMessage("'n' other than 1 is not supported");
+    }
+
+    @Test
     void usageIsNormalised() throws Exception {
         ChatResponse fromAnthropic = new AnthropicAdapter().parseResponse(MockProviders.ANTHROPIC_TEXT.getBytes(StandardCharsets.UTF_8));
         // 2095 uncached + 1000 cache reads + 0 cache writes
