@@ -81,14 +81,14 @@ public record LifecycleConfig(
             @JsonPropertyDescription("Accept media-type parameter carrying the version, e.g. version")
             String mediaTypeParameter) {}
 
-    /** The deprecation instant, or null. */
+    /** The deprecation instant, or null (also when unparsable: {@link #validate} reports that). */
     Instant deprecatedAtInstant() {
-        return deprecatedAt == null ? null : HttpDates.parse(deprecatedAt);
+        return deprecatedAt == null || !HttpDates.parses(deprecatedAt) ? null : HttpDates.parse(deprecatedAt);
     }
 
-    /** The sunset instant, or null. */
+    /** The sunset instant, or null (also when unparsable: {@link #validate} reports that). */
     Instant sunsetInstant() {
-        return sunset == null ? null : HttpDates.parse(sunset);
+        return sunset == null || !HttpDates.parses(sunset) ? null : HttpDates.parse(sunset);
     }
 
     @Override

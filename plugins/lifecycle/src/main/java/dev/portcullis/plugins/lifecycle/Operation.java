@@ -19,6 +19,9 @@ final class Operation {
     /** Header parameters OpenAPI says to ignore: they are described elsewhere in the document. */
     static final Set<String> IGNORED_HEADERS = Set.of("accept", "content-type", "authorization");
 
+    private static final Set<String> MEMBER_KEYWORDS = Set.of("required", "additionalProperties", "unevaluatedProperties");
+    private static final Set<String> ITEM_KEYWORDS = Set.of("items", "additionalItems", "unevaluatedItems");
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
@@ -172,9 +175,12 @@ final class Operation {
 
     private static void addErrors(List<Violation> out, String location, String prefix, List<Error> errors) {
         for (Error e : errors) {
+            // point at the offending member: the missing, unexpected or surplus one, not its container
             String pointer = prefix + e.getInstanceLocation().toString();
-            if ("required".equals(e.getKeyword()) && e.getProperty() != null) {
-                pointer = pointer + "/" + Pointers.escape(e.getProperty()); // point at the missing member
+            if (e.getProperty() != null && MEMBER_KEYWORDS.contains(e.getKeyword())) {
+                pointer = pointer + "/" + Pointers.escape(e.getProperty());
+            } else if (e.getIndex() != null && ITEM_KEYWORDS.contains(e.getKeyword())) {
+                pointer = pointer + "/" + e.getIndex();
             }
             out.add(new Violation(location, pointer, e.getMessage()));
         }
