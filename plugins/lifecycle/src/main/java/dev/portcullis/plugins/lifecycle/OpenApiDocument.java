@@ -40,7 +40,6 @@ final class OpenApiDocument {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String version;
     private final byte[] json;
     private final List<PathItem> paths;
 
@@ -56,8 +55,7 @@ final class OpenApiDocument {
     /** A request's path matched to a documented path: its item and the path parameter values. */
     record Match(PathItem item, Map<String, String> pathValues) {}
 
-    private OpenApiDocument(String version, byte[] json, List<PathItem> paths) {
-        this.version = version;
+    private OpenApiDocument(byte[] json, List<PathItem> paths) {
         this.json = json;
         this.paths = paths;
     }
@@ -113,7 +111,7 @@ final class OpenApiDocument {
         }
         // concrete paths before templated ones (OpenAPI 3 "Path Templating Matching")
         items.sort(Comparator.comparingInt((PathItem p) -> -p.template().literalCount()));
-        return new OpenApiDocument(version, json, List.copyOf(items));
+        return new OpenApiDocument(json, List.copyOf(items));
     }
 
     private static SchemaRegistry registry(Path file, byte[] json, Dialect dialect) {
@@ -131,11 +129,6 @@ final class OpenApiDocument {
                 // the document itself from memory; other files only from beside it, never the network
                 .schemas(iri -> iri.equals(base) ? text : null)
                 .schemaLoader(l -> l.resourceLoaders(r -> r.add(new LocalFiles(dir)))));
-    }
-
-    /** The OpenAPI version, e.g. {@code 3.1.0}. */
-    String version() {
-        return version;
     }
 
     /** The document as JSON, for serving. */

@@ -61,11 +61,6 @@ final class Operation {
         return method + " " + path;
     }
 
-    /** Whether validating this operation's request reads the body. */
-    boolean hasBody() {
-        return body != null;
-    }
-
     /**
      * Every violation of the request; empty when it conforms. Reads the body (at most
      * {@code maxBody}) only if the operation documents one; the body then flows on unchanged.

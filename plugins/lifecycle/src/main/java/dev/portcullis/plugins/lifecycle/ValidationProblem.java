@@ -45,7 +45,7 @@ final class ValidationProblem {
         }
     }
 
-    /** "3 violations: first; second; third" — the detail line, for logs that do not read extensions. */
+    /** The {@code detail} line: what was checked and how many violations (the list is in {@code violations}). */
     static String summary(String what, List<Violation> violations) {
         StringBuilder sb = new StringBuilder(what).append(" does not match the API description: ");
         sb.append(violations.size()).append(violations.size() == 1 ? " violation" : " violations");
