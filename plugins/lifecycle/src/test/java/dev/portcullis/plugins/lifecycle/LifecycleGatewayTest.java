@@ -46,6 +46,12 @@ class LifecycleGatewayTest {
                     match: { pathPrefix: /v2/orders }
                     policies: [ { type: lifecycle, version: v2, versionHeader: API-Version }, { type: test-version-attribute } ]
                     backend: { type: http, targets: [ { url: "%s" } ] }
+                  # the route-level shorthand: `lifecycle:` is a lifecycle policy placed first
+                  - name: shorthand
+                    match: { pathPrefix: /v3/orders }
+                    lifecycle: { version: v3, status: deprecated, deprecatedAt: 2026-06-01T00:00:00Z, sunset: 2099-01-01T00:00:00Z, versionHeader: API-Version }
+                    policies: [ { type: test-version-attribute } ]
+                    backend: { type: http, targets: [ { url: "%s" } ] }
                   - name: legacy-v0
                     match: { pathPrefix: /v0/orders }
                     policies:
@@ -74,7 +80,7 @@ class LifecycleGatewayTest {
                         versionHeader: API-Version
                         requestedVersion: { header: Accept-Version, query: version, mediaTypeParameter: version }
                     backend: { type: http, targets: [ { url: "%s" } ] }
-                """.formatted(Resources.path("orders-3.0.yaml"), v1.url(), v2.url(), v1.url(), v1.url(), v1.url(),
+                """.formatted(Resources.path("orders-3.0.yaml"), v1.url(), v2.url(), v2.url(), v1.url(), v1.url(), v1.url(),
                 v2.url(), v1.url()));
     }
 
@@ -199,5 +205,15 @@ class LifecycleGatewayTest {
         HttpResponse<String> sameVersion = get("/items/7?version=1", "Accept", "application/json; version=v1");
         assertThat(sameVersion.statusCode()).isEqualTo(200);
         assertThat(v1.received()).hasSize(before + 1);
+    }
+
+    @Test
+    void routeLevelLifecycleShorthandActsAsTheFirstPolicy() throws Exception {
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(gateway.uri("/v3/orders/1"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Sunset")).hasValue("Thu, 01 Jan 2099 00:00:00 GMT");
+        assertThat(r.headers().firstValue("API-Version")).hasValue("v3");
+        assertThat(r.headers().firstValue("Deprecation")).isPresent();
     }
 }
