@@ -58,7 +58,9 @@ class HttpBackendConfigTest {
         assertThat(c.retry().attempts()).isEqualTo(1);
         assertThat(c.retry().methods()).containsExactly("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
         assertThat(c.healthCheck()).isNull();
-        assertThat(c.passive().consecutiveFailures()).isEqualTo(5);
+        assertThat(c.circuitBreaker()).isNull();
+        assertThat(c.passive()).isNull();
+        assertThat(c.passiveOrDefault().consecutiveFailures()).isEqualTo(5);
         assertThat(c.preserveHost()).isFalse();
     }
 
