@@ -109,6 +109,15 @@ public final class ConfigCompiler {
             }
             ConfigErrorList at = errors.at("routes[" + i + "]");
             List<Policy> chain = new ArrayList<>();
+            if (rc.lifecycle() != null) {
+                // route-level `lifecycle:` is a lifecycle policy in front of the others
+                ObjectNode node = rc.lifecycle().deepCopy();
+                node.put("type", "lifecycle");
+                Policy p = createPolicy(node, at.at("lifecycle"), ctx, binder, created);
+                if (p != null) {
+                    chain.add(p);
+                }
+            }
             for (int j = 0; j < rc.policies().size(); j++) {
                 JsonNode ref = rc.policies().get(j);
                 // unknown names and malformed entries were reported by the binder's validation
