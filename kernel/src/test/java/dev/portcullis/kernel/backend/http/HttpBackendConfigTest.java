@@ -174,4 +174,12 @@ class HttpBackendConfigTest {
                 at + "passive: not allowed with circuitBreaker: passive ejection is the breaker's consecutive-failures arm,"
                         + " set circuitBreaker.consecutiveFailures and circuitBreaker.openFor instead");
     }
+
+    @Test
+    void theSchemaDescribesTheCircuitBreaker() {
+        var schema = new dev.portcullis.kernel.config.ConfigSchemaGenerator().schema(HttpBackendConfig.class);
+        String text = schema.toString();
+        assertThat(text).contains("\"circuitBreaker\"").contains("\"errorRatio\"").contains("\"halfOpenProbes\"")
+                .contains("\"failureStatuses\"").contains("\"passive\"").doesNotContain("passiveOrDefault");
+    }
 }
