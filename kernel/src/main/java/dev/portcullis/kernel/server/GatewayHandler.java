@@ -13,6 +13,7 @@ import dev.portcullis.spi.Response;
 import dev.portcullis.spi.StandardAttributes;
 import dev.portcullis.spi.StreamHook;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -95,6 +96,11 @@ public final class GatewayHandler implements Handler {
             Response response = route.chain().execute(ex);
             List<StreamHook> hooks = response.isEventStream() || response.body().events() != null
                     ? route.chain().streamHooks(ex) : List.of();
+            if (declaresBody(req) && (view.bodyUnread() || response.status() >= 400)) {
+                // The request body may not have been read to its end: say so, rather than let the
+                // client send its next request into the rest of this one.
+                res.header(HeaderValues.CONNECTION_CLOSE);
+            }
             ResponseWriter.Outcome out = ResponseWriter.write(response, res, requestId, hooks, head);
             String outcome = null;
             if (out.clientGone()) {
@@ -133,6 +139,10 @@ public final class GatewayHandler implements Handler {
             holder.release(config);
             active.decrementAndGet();
         }
+    }
+
+    private static boolean declaresBody(ServerRequest req) {
+        return req.headers().contentLength().orElse(0) > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING);
     }
 
     private void log(long start, long startNanos, String requestId, String route, String method, String path,
