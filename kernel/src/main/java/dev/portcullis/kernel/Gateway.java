@@ -2,6 +2,7 @@ package dev.portcullis.kernel;
 
 import dev.portcullis.kernel.admin.AdminApi;
 import dev.portcullis.kernel.config.ConfigBinder;
+import dev.portcullis.kernel.config.ConfigErrorList;
 import dev.portcullis.kernel.config.ConfigInvalidException;
 import dev.portcullis.kernel.config.ConfigLoader;
 import dev.portcullis.kernel.config.GatewayConfig;
@@ -76,7 +77,8 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean ready;
     private ConfigWatcher watcher;
 
-    private Gateway(Options options, LoadedConfig loaded, GatewayConfig config, PluginRegistry plugins) throws IOException {
+    private Gateway(Options options, LoadedConfig loaded, GatewayConfig config, ConfigBinder binder,
+            ConfigErrorList errors, PluginRegistry plugins) throws IOException {
         this.options = options;
         this.loaded = loaded;
         this.plugins = plugins;
@@ -86,7 +88,7 @@ public final class Gateway implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("portcullis-scheduler").factory());
         this.compiler = new ConfigCompiler(plugins, meters, scheduler);
-        CompiledConfig compiled = compiler.compile(config, new ConfigBinder(loaded.substitutedPaths()), configDir(), null).config();
+        CompiledConfig compiled = compiler.compile(config, binder, errors, configDir(), null).config();
         this.holder = new ConfigHolder(compiled);
         ServerConfig sc = config.server();
         this.accessLog = !sc.accessLog().enabled() ? null
@@ -103,11 +105,13 @@ public final class Gateway implements AutoCloseable {
      */
     public static Gateway start(Options options) throws IOException {
         LoadedConfig loaded = new ConfigLoader(options.env()).load(options.configFile());
-        GatewayConfig config = new ConfigBinder(loaded.substitutedPaths()).bindGateway(loaded.tree());
+        ConfigBinder binder = new ConfigBinder(loaded.substitutedPaths());
+        ConfigErrorList errors = new ConfigErrorList();
+        GatewayConfig config = binder.bindGateway(loaded.tree(), errors);
         PluginRegistry plugins = PluginRegistry.load(resolvePluginsDir(options, config));
         Gateway g;
         try {
-            g = new Gateway(options, loaded, config, plugins);
+            g = new Gateway(options, loaded, config, binder, errors, plugins);
         } catch (RuntimeException | IOException e) {
             plugins.close();
             throw e;
@@ -221,9 +225,10 @@ public final class Gateway implements AutoCloseable {
         try {
             LoadedConfig next = new ConfigLoader(options.env()).load(options.configFile());
             ConfigBinder binder = new ConfigBinder(next.substitutedPaths());
-            GatewayConfig config = binder.bindGateway(next.tree());
+            ConfigErrorList errors = new ConfigErrorList();
+            GatewayConfig config = binder.bindGateway(next.tree(), errors);
+            ConfigCompiler.Result result = compiler.compile(config, binder, errors, configDir(), holder.peek());
             warnAboutStaticChanges(holder.peek().source(), config);
-            ConfigCompiler.Result result = compiler.compile(config, binder, configDir(), holder.peek());
             CompiledConfig previous = holder.peek();
             result.reused().forEach(previous.components()::handOver);
             holder.swap(result.config());

@@ -1,6 +1,7 @@
 package dev.portcullis.kernel;
 
 import dev.portcullis.kernel.config.ConfigBinder;
+import dev.portcullis.kernel.config.ConfigErrorList;
 import dev.portcullis.kernel.config.ConfigInvalidException;
 import dev.portcullis.kernel.config.ConfigLoader;
 import dev.portcullis.kernel.config.GatewayConfig;
@@ -121,12 +122,13 @@ public final class Main {
     private static int validate(Path config, Path home, PrintStream out, PrintStream err) {
         LoadedConfig loaded = new ConfigLoader(System.getenv()).load(config);
         ConfigBinder binder = new ConfigBinder(loaded.substitutedPaths());
-        GatewayConfig gc = binder.bindGateway(loaded.tree());
+        ConfigErrorList errors = new ConfigErrorList();
+        GatewayConfig gc = binder.bindGateway(loaded.tree(), errors);
         try (PluginRegistry plugins = PluginRegistry.load(resolvePlugins(home, gc))) {
             var scheduler = Executors.newSingleThreadScheduledExecutor();
             try {
                 var result = new ConfigCompiler(plugins, new SimpleMeterRegistry(), scheduler)
-                        .compile(gc, binder, config.toAbsolutePath().getParent(), null);
+                        .compile(gc, binder, errors, config.toAbsolutePath().getParent(), null);
                 result.config().retireForValidation();
             } finally {
                 scheduler.shutdownNow();

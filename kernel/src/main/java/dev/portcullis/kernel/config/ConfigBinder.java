@@ -1,5 +1,8 @@
 package dev.portcullis.kernel.config;
 
+import static java.util.Collections.unmodifiableList;
+import static java.util.Collections.unmodifiableMap;
+
 import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -26,6 +29,7 @@ import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.DataSize;
 import dev.portcullis.spi.Validatable;
 import java.io.IOException;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
@@ -96,7 +100,11 @@ public final class ConfigBinder {
         return config;
     }
 
-    private GatewayConfig bindGateway(JsonNode tree, ConfigErrorList errors) {
+    /**
+     * Binds as much of the config as possible, adding every error to {@code errors}; routes and
+     * consumers that failed to bind are {@code null} so later stages can still check the rest.
+     */
+    public GatewayConfig bindGateway(JsonNode tree, ConfigErrorList errors) {
         ObjectNode root = EMPTY;
         if (tree instanceof ObjectNode object) {
             root = object;
@@ -111,20 +119,38 @@ public final class ConfigBinder {
         }
         ServerConfig server = bind(root.get("server"), ServerConfig.class, errors.at("server"));
         PluginsConfig plugins = bind(root.get("plugins"), PluginsConfig.class, errors.at("plugins"));
-        Map<String, ObjectNode> stores = bindTypedMap(root.get("stores"), errors.at("stores"));
-        Map<String, ObjectNode> components = bindTypedMap(root.get("components"), errors.at("components"));
-        Map<String, ObjectNode> policies = bindTypedMap(root.get("policies"), errors.at("policies"));
+        Map<String, ObjectNode> stores = bindTypedMap(root.get("stores"), errors.at("stores"), "store");
+        Map<String, ObjectNode> components = bindTypedMap(root.get("components"), errors.at("components"), "component");
+        Map<String, ObjectNode> policies = bindTypedMap(root.get("policies"), errors.at("policies"), "policy");
         List<ConsumerConfig> consumers = bindEach(root.get("consumers"), ConsumerConfig.class, errors.at("consumers"));
         List<RouteConfig> routes = bindEach(root.get("routes"), RouteConfig.class, errors.at("routes"));
-        GatewayConfig config = new GatewayConfig(server, plugins, stores, components, consumers, policies, routes);
+        GatewayConfig config = new GatewayConfig(server, plugins, unmodifiableMap(stores), unmodifiableMap(components),
+                unmodifiableList(consumers), unmodifiableMap(policies), unmodifiableList(routes));
         GatewayConfigValidator.validate(config, errors);
         return config;
     }
 
-    private Map<String, ObjectNode> bindTypedMap(JsonNode node, ConfigErrorList errors) {
-        JavaType type = mapper.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, ObjectNode.class);
-        Map<String, ObjectNode> map = bind(node, type, errors);
-        return map == null ? new LinkedHashMap<>() : map;
+    /**
+     * Binds a map of plugin-typed objects entry by entry. An entry that fails stays as a
+     * {@code null} value, so references to its name are not reported as unknown too.
+     */
+    private Map<String, ObjectNode> bindTypedMap(JsonNode node, ConfigErrorList errors, String what) {
+        Map<String, ObjectNode> out = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return out;
+        }
+        if (!(node instanceof ObjectNode object)) {
+            errors.add("", "expected a map (name: {type: ...}), got " + describe(node, errors.prefix()));
+            return out;
+        }
+        for (Map.Entry<String, JsonNode> entry : object.properties()) {
+            ConfigErrorList at = errors.at(ConfigPath.key("", entry.getKey()));
+            if (entry.getValue().isNull()) {
+                at.add("", "expected a " + what + " {type: ...}, got nothing (null)");
+            }
+            out.put(entry.getKey(), bind(entry.getValue(), ObjectNode.class, at));
+        }
+        return out;
     }
 
     /**
@@ -151,7 +177,8 @@ public final class ConfigBinder {
      * factory's {@code configType()}). {@code errors} is positioned where the node sits, e.g.
      * {@code errors.at("routes[0].backend")}. A {@code Void} config type accepts no keys.
      *
-     * @return the config, or null when errors were added
+     * @return the config, or null when it could not be bound (errors were added); a config that
+     *     bound but failed validation is returned, with its errors added
      */
     public <T> T bindPlugin(ObjectNode node, Class<T> type, ConfigErrorList errors) {
         ObjectNode settings = node.objectNode();
@@ -426,11 +453,11 @@ public final class ConfigBinder {
             String name = yamlName(rc);
             List<String> names = new ArrayList<>();
             names.add(name);
-            JsonAlias alias = rc.getAnnotation(JsonAlias.class);
+            JsonAlias alias = annotation(rc, JsonAlias.class);
             if (alias != null) {
                 names.addAll(Arrays.asList(alias.value()));
             }
-            JsonProperty jp = rc.getAnnotation(JsonProperty.class);
+            JsonProperty jp = annotation(rc, JsonProperty.class);
             JavaType componentType = mapper.getTypeFactory().resolveMemberType(rc.getGenericType(), type.getBindings());
             out.add(new Property(name, names, componentType, jp != null && jp.required()));
         }
@@ -438,8 +465,27 @@ public final class ConfigBinder {
     }
 
     private static String yamlName(RecordComponent rc) {
-        JsonProperty jp = rc.getAnnotation(JsonProperty.class);
+        JsonProperty jp = annotation(rc, JsonProperty.class);
         return jp != null && !jp.value().isEmpty() ? jp.value() : rc.getName();
+    }
+
+    /**
+     * An annotation written on a record component. Jackson's annotations do not target record
+     * components, so Java puts them on the field, the accessor and the constructor parameter.
+     */
+    private static <A extends Annotation> A annotation(RecordComponent rc, Class<A> type) {
+        A found = rc.getAnnotation(type);
+        if (found == null) {
+            found = rc.getAccessor().getAnnotation(type);
+        }
+        if (found == null) {
+            try {
+                found = rc.getDeclaringRecord().getDeclaredField(rc.getName()).getAnnotation(type);
+            } catch (NoSuchFieldException e) {
+                return null;
+            }
+        }
+        return found;
     }
 
     /** A record bound through its canonical constructor (not a value type with its own creator). */
@@ -511,8 +557,7 @@ public final class ConfigBinder {
             return "a size (e.g. 512, 16KiB, 10MB)";
         }
         if (c.isEnum()) {
-            return "one of " + Arrays.stream(c.getEnumConstants())
-                    .map(k -> ((Enum<?>) k).name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", "));
+            return "one of " + Arrays.stream(c.getEnumConstants()).map(ConfigBinder::enumName).collect(Collectors.joining(", "));
         }
         if (type.isCollectionLikeType() || type.isArrayType()) {
             return "a list";
@@ -521,6 +566,12 @@ public final class ConfigBinder {
             return "a value";
         }
         return "a map";
+    }
+
+    /** How a constant is written in YAML: its {@code @JsonProperty} name, else its name in lower case (case is ignored). */
+    private static String enumName(Object constant) {
+        String written = ConfigMapper.json().valueToTree(constant).asText();
+        return written.equals(((Enum<?>) constant).name()) ? written.toLowerCase(Locale.ROOT) : written;
     }
 
     /** What a YAML value is, for "got ..." messages: {@code 'abc'}, {@code 1.5}, {@code a list}. */

@@ -1,12 +1,14 @@
 package dev.portcullis.kernel.config;
 
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -60,6 +62,9 @@ public final class ConfigLoader {
             String text;
             try {
                 text = Files.readString(file);
+            } catch (CharacterCodingException e) {
+                errors.add("", source + ": not UTF-8 text");
+                continue;
             } catch (NoSuchFileException e) {
                 errors.add("", source + ": no such file");
                 continue;
@@ -123,11 +128,20 @@ public final class ConfigLoader {
 
     /** The file's tree; null (with an error) when it is not valid YAML or not a mapping. */
     private static ObjectNode parse(String text, String source, ConfigErrorList errors) {
-        JsonNode node;
-        try {
-            node = ConfigMapper.yaml().readTree(text);
+        JsonNode node = null;
+        try (JsonParser parser = ConfigMapper.yaml().createParser(text)) {
+            if (parser.nextToken() != null) {
+                node = ConfigMapper.yaml().readTree(parser);
+            }
+            if (parser.nextToken() != null) {
+                errors.add("", source + ": holds more than one YAML document (---); put extra config in conf.d/ files");
+                return null;
+            }
         } catch (JsonProcessingException e) {
             errors.add("", syntaxError(source, e));
+            return null;
+        } catch (IOException e) {
+            errors.add("", source + ": " + e.getMessage());
             return null;
         }
         if (node == null || node.isMissingNode() || node.isNull()) {
@@ -179,12 +193,13 @@ public final class ConfigLoader {
                 if (value.isNull()) {
                     continue; // an empty "routes:" adds nothing
                 }
-                if (!value.isArray()) {
-                    errors.add(childPath, "expected a list, got " + ConfigBinder.describe(value));
-                } else if (existing instanceof ArrayNode list) {
-                    list.addAll((ArrayNode) value);
+                if (existing == null || existing.isNull()) {
+                    base.set(key, value); // the binder checks the type
+                } else if (existing instanceof ArrayNode list && value instanceof ArrayNode more) {
+                    list.addAll(more);
                 } else {
-                    base.set(key, value);
+                    errors.add(childPath, "expected lists to append, got " + ConfigBinder.describe(existing)
+                            + " and then " + ConfigBinder.describe(value));
                 }
             } else if (existing instanceof ObjectNode existingObject && value instanceof ObjectNode valueObject) {
                 merge(existingObject, valueObject, childPath, errors);

@@ -96,10 +96,12 @@ public final class ConfigMapper {
 
         @Override
         public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.currentToken() != JsonToken.VALUE_STRING) {
-                String shown = p.currentToken().isScalarValue() ? p.getText() : "a " + shape(p.currentToken());
-                throw new ValueException(p, DurationFormat.invalid(shown)
-                        + (p.currentToken() == JsonToken.VALUE_NUMBER_INT ? "; add a unit" : ""));
+            JsonToken t = p.currentToken();
+            if (t == JsonToken.VALUE_NUMBER_INT) {
+                throw new ValueException(p, DurationFormat.invalid(p.getText()) + "; add a unit");
+            }
+            if (t != JsonToken.VALUE_STRING) {
+                throw new ValueException(p, "expected a duration (" + DurationFormat.EXAMPLES + "), got " + shown(p));
             }
             try {
                 return DurationFormat.parse(p.getText());
@@ -134,9 +136,11 @@ public final class ConfigMapper {
                 }
                 return DataSize.ofBytes(p.getLongValue());
             }
+            if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+                throw new ValueException(p, "not a size: " + p.getText() + " (whole bytes, or e.g. 16KiB, 10MB)");
+            }
             if (t != JsonToken.VALUE_STRING) {
-                String shown = t.isScalarValue() ? p.getText() : "a " + shape(t);
-                throw new ValueException(p, "not a size: " + shown + " (e.g. 512, 16KiB, 10MB)");
+                throw new ValueException(p, "expected a size (e.g. 512, 16KiB, 10MB), got " + shown(p));
             }
             String text = p.getText();
             try {
@@ -149,7 +153,15 @@ public final class ConfigMapper {
         }
     }
 
-    private static String shape(JsonToken t) {
-        return t == JsonToken.START_ARRAY ? "list" : t == JsonToken.START_OBJECT ? "map" : t.name().toLowerCase();
+    /** The current value for a message: a scalar as written, else its shape. */
+    private static String shown(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        if (t == JsonToken.START_ARRAY) {
+            return "a list";
+        }
+        if (t == JsonToken.START_OBJECT) {
+            return "a map";
+        }
+        return t == JsonToken.VALUE_NULL ? "nothing (null)" : p.getText();
     }
 }

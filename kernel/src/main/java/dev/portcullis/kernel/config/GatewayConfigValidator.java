@@ -53,11 +53,8 @@ final class GatewayConfigValidator {
 
     private static void requireTypes(Map<String, ObjectNode> entries, ConfigErrorList errors, String what) {
         for (Map.Entry<String, ObjectNode> entry : entries.entrySet()) {
-            ConfigErrorList at = errors.at(ConfigPath.key("", entry.getKey()));
-            if (entry.getValue() == null) {
-                at.add("", "expected a " + what + " {type: ...}, got nothing (null)");
-            } else {
-                requireType(entry.getValue(), at, what);
+            if (entry.getValue() != null) { // null: did not bind, already reported
+                requireType(entry.getValue(), errors.at(ConfigPath.key("", entry.getKey())), what);
             }
         }
     }

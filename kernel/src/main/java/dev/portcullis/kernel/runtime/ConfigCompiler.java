@@ -7,6 +7,7 @@ import dev.portcullis.kernel.chain.PolicyChain;
 import dev.portcullis.kernel.config.ConfigBinder;
 import dev.portcullis.kernel.config.ConfigErrorList;
 import dev.portcullis.kernel.config.ConfigInvalidException;
+import dev.portcullis.kernel.config.ConfigPath;
 import dev.portcullis.kernel.config.GatewayConfig;
 import dev.portcullis.kernel.config.GatewayConfig.RouteConfig;
 import dev.portcullis.kernel.plugin.PluginRegistry;
@@ -63,11 +64,22 @@ public final class ConfigCompiler {
      * @throws ConfigInvalidException with every error found
      */
     public Result compile(GatewayConfig config, ConfigBinder binder, Path configDir, CompiledConfig previous) {
-        ConfigErrorList errors = new ConfigErrorList();
+        return compile(config, binder, new ConfigErrorList(), configDir, previous);
+    }
+
+    /**
+     * Compiles a possibly partly bound {@code config} (routes that failed to bind are null),
+     * adding to the binding's {@code errors} so the operator sees every problem in one pass.
+     *
+     * @throws ConfigInvalidException with every error found, the binding's included
+     */
+    public Result compile(GatewayConfig config, ConfigBinder binder, ConfigErrorList errors, Path configDir,
+            CompiledConfig previous) {
         Components components = new Components();
         List<Components.Built> reused = new ArrayList<>();
         List<AutoCloseable> created = new ArrayList<>();
         List<Consumer> consumers = config.consumers().stream()
+                .filter(java.util.Objects::nonNull)
                 .map(c -> new Consumer(c.name(), c.labels(), c.apiKeys()))
                 .toList();
         GatewayContext ctx = new GatewayContext(components, consumers, meters, scheduler, configDir);
@@ -79,7 +91,10 @@ public final class ConfigCompiler {
 
         Map<String, Policy> named = new LinkedHashMap<>();
         config.policies().forEach((name, node) -> {
-            Policy p = createPolicy(node, errors.at("policies." + name), ctx, binder, created);
+            if (node == null) {
+                return;
+            }
+            Policy p = createPolicy(node, errors.at(ConfigPath.key("policies", name)), ctx, binder, created);
             if (p != null) {
                 named.put(name, p);
             }
@@ -89,30 +104,22 @@ public final class ConfigCompiler {
         List<CompiledRoute> routes = new ArrayList<>();
         for (int i = 0; i < config.routes().size(); i++) {
             RouteConfig rc = config.routes().get(i);
+            if (rc == null) {
+                continue; // failed to bind; its errors are already listed
+            }
             ConfigErrorList at = errors.at("routes[" + i + "]");
             List<Policy> chain = new ArrayList<>();
             for (int j = 0; j < rc.policies().size(); j++) {
                 JsonNode ref = rc.policies().get(j);
-                if (ref.isTextual()) {
-                    Policy p = named.get(ref.asText());
-                    if (p != null) {
-                        chain.add(p);
-                    } else if (!config.policies().containsKey(ref.asText())) {
-                        at.add("policies[" + j + "]", "no policy named '" + ref.asText() + "' under policies:");
-                    }
-                } else if (ref.isObject()) {
-                    Policy p = createPolicy((ObjectNode) ref, at.at("policies[" + j + "]"), ctx, binder, created);
-                    if (p != null) {
-                        chain.add(p);
-                    }
-                } else {
-                    at.add("policies[" + j + "]", "expected a policy name or an object with a type");
+                // unknown names and malformed entries were reported by the binder's validation
+                Policy p = ref.isTextual() ? named.get(ref.asText())
+                        : ref.isObject() ? createPolicy((ObjectNode) ref, at.at("policies[" + j + "]"), ctx, binder, created)
+                        : null;
+                if (p != null) {
+                    chain.add(p);
                 }
             }
             Backend backend = rc.backend() == null ? null : createBackend(rc.backend(), at.at("backend"), ctx, binder, created);
-            if (rc.backend() == null) {
-                at.add("backend", "a route needs a backend");
-            }
             PathPattern path;
             try {
                 path = PathPattern.of(rc.match() == null ? null : rc.match().path(), rc.match() == null ? null : rc.match().pathPrefix());
@@ -164,8 +171,8 @@ public final class ConfigCompiler {
             Components components, List<Components.Built> reused, List<AutoCloseable> created,
             GatewayContext ctx, CompiledConfig previous, ConfigBinder binder, ConfigErrorList errors) {
         nodes.forEach((name, node) -> {
-            ConfigErrorList at = errors.at(section + "." + name);
-            String type = typeOf(node, at);
+            ConfigErrorList at = errors.at(ConfigPath.key(section, name));
+            String type = typeOf(node);
             if (type == null) {
                 return;
             }
@@ -202,7 +209,7 @@ public final class ConfigCompiler {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Policy createPolicy(ObjectNode node, ConfigErrorList at, GatewayContext ctx, ConfigBinder binder, List<AutoCloseable> created) {
-        String type = typeOf(node, at);
+        String type = typeOf(node);
         if (type == null) {
             return null;
         }
@@ -226,7 +233,7 @@ public final class ConfigCompiler {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Backend createBackend(ObjectNode node, ConfigErrorList at, GatewayContext ctx, ConfigBinder binder, List<AutoCloseable> created) {
-        String type = typeOf(node, at);
+        String type = typeOf(node);
         if (type == null) {
             return null;
         }
@@ -248,13 +255,10 @@ public final class ConfigCompiler {
         return LoaderScoped.wrap(b, provided.loader());
     }
 
-    private static String typeOf(ObjectNode node, ConfigErrorList at) {
+    private static String typeOf(ObjectNode node) {
         JsonNode t = node.get("type");
-        if (t == null || !t.isTextual() || t.asText().isBlank()) {
-            at.add("type", "missing: every policy, backend, store and component needs a type");
-            return null;
-        }
-        return t.asText();
+        // a missing or malformed type was reported by the binder's validation
+        return t == null || !t.isTextual() || t.asText().isBlank() ? null : t.asText();
     }
 
     /** Runs a factory with the plugin's class loader current, turning its failures into config errors. */

@@ -121,10 +121,14 @@ public final class GatewayHandler implements Handler {
             throw e;
         } catch (RuntimeException e) {
             LOG.error("request {} failed unexpectedly", requestId, e);
-            if (!res.isSent()) {
-                Response r = Problems.response(Failure.of(500, "internal-error", "Internal error",
-                        "the gateway failed to process this request; quote request id " + requestId), null, requestId);
-                ResponseWriter.write(r, res, requestId, List.of(), head);
+            if (!res.isSent() && res.bytesWritten() == 0) {
+                try {
+                    Response r = Problems.response(Failure.of(500, "internal-error", "Internal error",
+                            "the gateway failed to process this request; quote request id " + requestId), null, requestId);
+                    ResponseWriter.write(r, res, requestId, List.of(), head);
+                } catch (RuntimeException again) {
+                    LOG.debug("could not send the 500 either: {}", again.toString());
+                }
             }
         } finally {
             holder.release(config);

@@ -18,6 +18,15 @@ public final class ProblemDirectHandler implements DirectHandler {
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
             ServerResponseHeaders headers, String message) {
         int code = status.code();
+        String lower = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
+        if (code == 400 && lower.contains("header") && (lower.contains("size") || lower.contains("large") || lower.contains("long"))) {
+            // Helidon reports oversized header sections as a plain bad request; RFC 6585 has a code for it
+            code = 431;
+            status = Status.create(431, "Request Header Fields Too Large");
+        } else if (code == 400 && lower.contains("prologue") && (lower.contains("long") || lower.contains("size"))) {
+            code = 414;
+            status = Status.create(414, "URI Too Long");
+        }
         String problem = switch (code) {
             case 413 -> "body-too-large";
             case 414 -> "uri-too-long";
@@ -26,7 +35,10 @@ public final class ProblemDirectHandler implements DirectHandler {
             default -> code >= 500 ? "internal-error" : "bad-request";
         };
         String detail = switch (eventType) {
-            case BAD_REQUEST -> "the request is malformed";
+            case BAD_REQUEST -> code == 431 ? "the request headers are larger than the gateway accepts"
+                    : code == 414 ? "the request line is longer than the gateway accepts"
+                    // Helidon reports oversized headers as a bare bad request without a message
+                    : "the request is malformed, or its headers are larger than the gateway accepts";
             case PAYLOAD_TOO_LARGE -> "the request body is larger than the gateway accepts";
             case OTHER -> code == 431 ? "the request headers are larger than the gateway accepts"
                     : code == 503 ? "too many concurrent requests" : "the request could not be processed";

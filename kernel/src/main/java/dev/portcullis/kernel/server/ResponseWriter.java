@@ -2,6 +2,7 @@ package dev.portcullis.kernel.server;
 
 import dev.portcullis.kernel.sse.SseEncoder;
 import dev.portcullis.kernel.sse.SseParser;
+import dev.portcullis.kernel.upstream.HopByHop;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.EventSink;
 import dev.portcullis.spi.EventSource;
@@ -15,7 +16,6 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,7 +58,8 @@ public final class ResponseWriter {
                 return new Outcome(bytes.length, false, false);
             }
             return copy(body, res);
-        } catch (UncheckedIOException e) {
+        } catch (RuntimeException e) {
+            // Helidon signals a vanished client with unchecked exceptions (ServerConnectionException)
             body.discard();
             return new Outcome(res.bytesWritten(), true, false);
         }
@@ -67,7 +68,7 @@ public final class ResponseWriter {
     private static void copyHeaders(Headers headers, ServerResponse res) {
         List<String> names = headers.names();
         for (String name : names) {
-            if (HopByHop.isHopByHop(name) || name.equals("content-length") || name.equals("x-request-id")) {
+            if (HopByHop.is(name) || name.equals("content-length") || name.equals("x-request-id")) {
                 continue;
             }
             List<String> values = headers.all(name);
@@ -109,14 +110,14 @@ public final class ResponseWriter {
                     if (flushEachRead) {
                         out.flush();
                     }
-                } catch (IOException | UncheckedIOException e) {
+                } catch (IOException | RuntimeException e) {
                     return new Outcome(written, true, false);
                 }
                 written += n;
             }
             out.close();
             return new Outcome(written, false, false);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException | RuntimeException e) {
             return new Outcome(written, true, false);
         } finally {
             closeQuietly(in);
@@ -129,7 +130,7 @@ public final class ResponseWriter {
         Terminal terminal;
         try {
             terminal = new Terminal(res.outputStream());
-        } catch (UncheckedIOException e) {
+        } catch (RuntimeException e) {
             source.close();
             return new Outcome(0, true, false);
         }
@@ -157,10 +158,14 @@ public final class ResponseWriter {
                 }
                 sinks[0].emit(e);
             }
-            terminal.out.close();
+            terminal.close();
             return new Outcome(terminal.written, false, upstreamFailed);
-        } catch (IOException | UncheckedIOException ex) {
+        } catch (ClientGone ex) {
             return new Outcome(terminal.written, true, upstreamFailed);
+        } catch (IOException | RuntimeException ex) {
+            // a stream hook failed: the stream cannot continue honestly; cut it (the caller aborts)
+            LOG.error("a stream hook failed; ending the stream", ex);
+            return new Outcome(terminal.written, false, true);
         } finally {
             source.close();
         }
@@ -190,14 +195,33 @@ public final class ResponseWriter {
                 return;
             }
             byte[] bytes = SseEncoder.encode(event);
-            out.write(bytes);
-            out.flush();
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException | RuntimeException e) {
+                throw new ClientGone(e);
+            }
             written += bytes.length;
+        }
+
+        void close() throws ClientGone {
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                throw new ClientGone(e);
+            }
         }
 
         @Override
         public void end() {
             ended = true;
+        }
+    }
+
+    /** Writing to the client failed: it went away. */
+    private static final class ClientGone extends IOException {
+        ClientGone(Throwable cause) {
+            super(cause);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.portcullis.kernel.server;
 
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Headers;
+import dev.portcullis.kernel.upstream.HopByHop;
 import dev.portcullis.spi.Request;
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
@@ -44,8 +45,15 @@ public final class ServerRequestView implements Request {
 
     private static Headers copyHeaders(ServerRequest req) {
         Headers h = new Headers(req.headers().size() + 4);
+        String connection = null;
         for (Header header : req.headers()) {
             String name = header.name();
+            if (HopByHop.is(name)) {
+                if (name.equalsIgnoreCase("Connection")) {
+                    connection = header.values();
+                }
+                continue;
+            }
             if (name.equalsIgnoreCase("Content-Length")) {
                 continue;
             }
@@ -57,7 +65,9 @@ public final class ServerRequestView implements Request {
                 }
             }
         }
-        HopByHop.strip(h);
+        if (connection != null) {
+            HopByHop.removeNamedIn(connection, h);
+        }
         return h;
     }
 

@@ -53,31 +53,20 @@ public record HttpBackendConfig(
         tls = tls == null ? new Tls(null) : tls;
     }
 
+    /**
+     * Checks this record's own fields. Nested records check themselves: the kernel validates
+     * every {@link Validatable} in the bound tree, each at its own path.
+     */
     @Override
     public void validate(ConfigErrors errors) {
         if (targets.isEmpty()) {
             errors.add("targets", "at least one target is required");
         }
-        for (int i = 0; i < targets.size(); i++) {
-            Target t = targets.get(i);
-            if (t == null) {
-                errors.add("targets[" + i + "]", "must not be empty");
-            } else {
-                t.validate(errors.at("targets[" + i + "]"));
-            }
-        }
         if (!LOAD_BALANCERS.contains(loadBalancer)) {
             errors.add("loadBalancer", "unknown load balancer '" + loadBalancer + "' (round-robin, weighted, least-requests)");
         }
-        timeouts.validate(errors.at("timeouts"));
-        retry.validate(errors.at("retry"));
-        if (healthCheck != null) {
-            healthCheck.validate(errors.at("healthCheck"));
-        }
-        passive.validate(errors.at("passive"));
         checkPrefix(errors, "stripPrefix", stripPrefix);
         checkPrefix(errors, "addPrefix", addPrefix);
-        pool.validate(errors.at("pool"));
     }
 
     private static void checkPrefix(ConfigErrors errors, String path, String prefix) {

@@ -1,0 +1,44 @@
+package com.example.portcullis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portcullis.spi.Backend;
+import dev.portcullis.spi.Response;
+import org.junit.jupiter.api.Test;
+
+class StaticBackendTest {
+
+    private final TestSupport.Context context = new TestSupport.Context();
+
+    @Test
+    void answersWithTheConfiguredResponse() throws Exception {
+        Backend backend = new StaticBackendFactory().create(new StaticConfig(201, "application/json", "{\"ok\":true}"), context);
+
+        Response response = backend.handle(TestSupport.get("/anything"));
+
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(response.headers().get("Content-Type")).isEqualTo("application/json");
+        assertThat(response.body().text(1024)).isEqualTo("{\"ok\":true}");
+    }
+
+    @Test
+    void eachResponseHasItsOwnHeaders() throws Exception {
+        Backend backend = new StaticBackendFactory().create(new StaticConfig(null, null, "hi"), context);
+
+        Response first = backend.handle(TestSupport.get("/"));
+        first.headers().set("Content-Type", "changed/by-a-policy");
+        Response second = backend.handle(TestSupport.get("/"));
+
+        assertThat(second.status()).isEqualTo(200);
+        assertThat(second.headers().get("Content-Type")).isEqualTo("text/plain; charset=utf-8");
+        assertThat(second.body().text(16)).isEqualTo("hi");
+    }
+
+    @Test
+    void validationRefusesImpossibleStatusCodes() {
+        assertThat(TestSupport.errorsOf(new StaticConfig(700, " ", null))).containsExactly(
+                "status: must be between 200 and 599, was 700",
+                "contentType: not a valid content type: ' '");
+        assertThat(TestSupport.errorsOf(new StaticConfig(null, null, null))).isEmpty();
+    }
+}
