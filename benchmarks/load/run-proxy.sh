@@ -17,7 +17,9 @@
 # Environment (defaults): WARMUP (30) and DURATION (30) seconds, CONNECTIONS (64), THREADS (2),
 # DIST (distribution/target/portcullis), PORT_BASE (18080: uses 4 ports from there),
 # TARGETS ("direct nginx portcullis portcullis-nolog"), PORTCULLIS_JAVA_OPTS (extra JVM flags,
-# appended to bin/portcullis's defaults), RESULTS (results/<date>-proxy.txt).
+# appended to bin/portcullis's defaults), RESULTS (results/<date>-proxy.txt), JFR_DIR (when set,
+# each Portcullis run records a JFR profile of its measured window there, <target>.jfr; read it
+# with `jfr view hot-methods FILE`. Profiling costs a little CPU: take numbers from runs without).
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -31,6 +33,7 @@ DIST="${DIST:-$repo/distribution/target/portcullis}"
 PORT_BASE="${PORT_BASE:-18080}"
 TARGETS="${TARGETS:-direct nginx portcullis portcullis-nolog}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
+JFR_DIR="${JFR_DIR:-}"
 RESULTS="${RESULTS:-$here/results/$(date +%Y-%m-%d-%H%M)-proxy.txt}"
 
 UPSTREAM_PORT=$PORT_BASE
@@ -174,11 +177,20 @@ raw="$work/raw.txt"
 : >"$raw"
 rows=()
 
-# measure name url cpu-pid(or -)
+# Records a JFR profile of a JVM for the next DURATION seconds (attach with the JVM's own jcmd).
+start_jfr() { # pid name
+  local jcmd
+  jcmd="$(dirname "$(readlink -f "/proc/$1/exe")")/jcmd"
+  mkdir -p "$JFR_DIR"
+  "$jcmd" "$1" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$JFR_DIR/$2.jfr" >/dev/null
+}
+
+# measure name url cpu-pid(or -) [jvm]
 measure() {
   local name=$1 url=$2 pid=$3 out before after reqs rps p50 p99 cpu errs
   log "$name: warm-up ${WARMUP}s"
   timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
+  [ "${4:-}" = jvm ] && [ -n "$JFR_DIR" ] && start_jfr "$pid" "$name"
   log "$name: measuring ${DURATION}s"
   [ "$pid" != - ] && before=$(cpu_ticks "$pid")
   out=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
@@ -228,7 +240,8 @@ for t in $TARGETS; do
       log "$t: starting Portcullis"
       start_portcullis $mode
       gw=$started_pid
-      measure "$t" "http://127.0.0.1:$GW_PORT/ping" "$gw"
+      measure "$t" "http://127.0.0.1:$GW_PORT/ping" "$gw" jvm
+      [ -n "$JFR_DIR" ] && sleep 2 # let the recording end and write its file
       stop "$gw"
       ;;
     *) die "unknown target $t" ;;
@@ -246,7 +259,7 @@ done
   echo "# Portcullis reverse-proxy load test, $(date -u +%FT%TZ)"
   echo "# machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average before: $load_before (shared machine)"
   echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency after ${WARMUP}s warm-up; GET /ping, ${#body}-byte JSON from nginx"
-  echo "# $("$NGINX" -v 2>&1); $(wrk -v 2>&1 | head -1 | cut -c1-40)"
+  echo "# $("$NGINX" -v 2>&1); $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }')"
   [ -x "$DIST/bin/portcullis" ] && echo "# portcullis: $("$DIST/bin/portcullis" version 2>/dev/null | head -1); extra JVM flags: '${PORTCULLIS_JAVA_OPTS}'"
   echo
   printf '%-18s %10s %10s %10s %14s %8s\n' target RPS p50_us p99_us cpu_us/req errors
