@@ -90,10 +90,11 @@ clk_tck=$(getconf CLK_TCK)
 # utime+stime of a process in clock ticks (fields 14 and 15, counted after the ")" of comm)
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
-wait_http() { # url seconds
+wait_http() { # url seconds [pid that must stay alive]
   local i
   for ((i = 0; i < $2 * 10; i++)); do
     curl -sf -o /dev/null "$1" && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi
     sleep 0.1
   done
   return 1
@@ -168,7 +169,7 @@ EOF
   JAVA_OPTS="$PORTCULLIS_JAVA_OPTS" "$DIST/bin/portcullis" run --config "$conf" >"$work/portcullis-$1.out" 2>&1 &
   started_pid=$!
   pids+=("$started_pid")
-  wait_http "http://127.0.0.1:$GW_PORT/ping" 60 || { cat "$work/portcullis-$1.out" >&2; die "Portcullis did not answer on :$GW_PORT"; }
+  wait_http "http://127.0.0.1:$GW_PORT/ping" 60 "$started_pid" || { cat "$work/portcullis-$1.out" >&2; die "Portcullis did not answer on :$GW_PORT"; }
 }
 
 stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
