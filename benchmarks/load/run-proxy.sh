@@ -195,6 +195,10 @@ measure() {
   log "$name: measuring ${DURATION}s"
   [ "$pid" != - ] && before=$(cpu_ticks "$pid")
   out=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
+  if [ "$pid" != - ] && ! kill -0 "$pid" 2>/dev/null; then
+    [ "${4:-}" = jvm ] && tail -n 30 "$work"/portcullis-*.out >&2
+    die "$name: the proxy process $pid exited during the run"
+  fi
   [ "$pid" != - ] && after=$(cpu_ticks "$pid")
   printf '=== %s (%s)\n%s\n\n' "$name" "$url" "$out" >>"$raw"
   reqs=$(awk '/requests in/ { print $1 }' <<<"$out")
