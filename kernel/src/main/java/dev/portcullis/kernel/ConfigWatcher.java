@@ -49,19 +49,23 @@ final class ConfigWatcher implements AutoCloseable {
     private void loop(Runnable onChange) {
         try {
             while (true) {
-                WatchKey key = watch.take();
-                boolean relevant = drain(key);
-                // settle: keep absorbing events until the folder is quiet for the debounce time
-                WatchKey more;
-                while ((more = watch.poll(DEBOUNCE_MS, TimeUnit.MILLISECONDS)) != null) {
-                    relevant |= drain(more);
+                if (!drain(watch.take())) {
+                    continue; // e.g. an access log written next to the config
                 }
-                if (relevant) {
-                    try {
-                        onChange.run();
-                    } catch (RuntimeException e) {
-                        LOG.warn("reload after a file change failed: {}", e.toString());
+                // settle: wait until no relevant change arrived for the debounce time; unrelated
+                // files in the folder must not postpone the reload forever
+                long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEBOUNCE_MS);
+                long wait;
+                while ((wait = deadline - System.nanoTime()) > 0) {
+                    WatchKey more = watch.poll(wait, TimeUnit.NANOSECONDS);
+                    if (more != null && drain(more)) {
+                        deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DEBOUNCE_MS);
                     }
+                }
+                try {
+                    onChange.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("reload after a file change failed: {}", e.toString());
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {

@@ -105,17 +105,18 @@ public final class Main {
 
     private static int serve(Path config, Path home, PrintStream err) throws java.io.IOException {
         Gateway gateway = Gateway.start(new Gateway.Options(config, System.getenv(), home, null, null));
-        CountDownLatch stopped = new CountDownLatch(1);
-        // SIGTERM / SIGINT: drain in-flight requests, then exit 0.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            gateway.close();
-            stopped.countDown();
-        }, "portcullis-shutdown"));
+        CountDownLatch stop = new CountDownLatch(1);
+        // SIGTERM / SIGINT: drain in-flight requests, then exit 0. Handled as signals rather than in
+        // a shutdown hook, so logging still works while draining and the exit status is 0, not 143.
+        for (String name : new String[] {"TERM", "INT"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stop.countDown());
+        }
         try {
-            stopped.await();
+            stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        gateway.close();
         return 0;
     }
 

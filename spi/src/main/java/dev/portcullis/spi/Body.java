@@ -92,7 +92,8 @@ public final class Body {
 
     /**
      * Reads the whole body into memory, at most {@code maxBytes}; later calls and {@link #stream()}
-     * return the same bytes.
+     * return the same bytes. A body longer than {@code maxBytes} is left intact: what was read is
+     * put back in front of the rest, so the body can still be forwarded as it came.
      *
      * @throws BodyTooLargeException when the body is longer than {@code maxBytes}
      * @throws UncheckedIOException when the underlying stream fails
@@ -110,16 +111,23 @@ public final class Body {
         if (length > maxBytes) {
             throw new BodyTooLargeException(maxBytes);
         }
-        try (InputStream in = stream) {
+        try {
             int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
-            byte[] all = in.readNBytes(cap);
-            if (all.length == cap && in.read() != -1) {
-                throw new BodyTooLargeException(maxBytes);
+            byte[] head = stream.readNBytes(cap);
+            if (head.length == cap) {
+                int next = stream.read();
+                if (next != -1) {
+                    byte[] readSoFar = java.util.Arrays.copyOf(head, cap + 1);
+                    readSoFar[cap] = (byte) next;
+                    stream = new java.io.SequenceInputStream(new ByteArrayInputStream(readSoFar), stream);
+                    throw new BodyTooLargeException(maxBytes);
+                }
             }
-            buffered = all;
-            length = all.length;
+            stream.close();
+            buffered = head;
+            length = head.length;
             stream = null;
-            return all;
+            return head;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -26,6 +26,14 @@ public interface Request {
     /** The raw query string without '?', or an empty string. */
     String rawQuery();
 
+    /**
+     * Replaces the raw query string (without '?'; empty for none), e.g. to strip a credential
+     * before the request is forwarded. {@link #queryParams()} reflects the change.
+     */
+    default void rawQuery(String rawQuery) {
+        throw new UnsupportedOperationException("this request's query cannot be changed");
+    }
+
     /** The decoded query parameters, in order of first appearance. */
     Map<String, List<String>> queryParams();
 

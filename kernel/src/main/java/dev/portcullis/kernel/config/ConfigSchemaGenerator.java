@@ -59,7 +59,9 @@ public final class ConfigSchemaGenerator {
         SchemaGeneratorConfigBuilder builder =
                 new SchemaGeneratorConfigBuilder(ConfigMapper.json(), SchemaVersion.DRAFT_2020_12, OptionPreset.PLAIN_JSON)
                         .with(new JacksonModule(JacksonOption.RESPECT_JSONPROPERTY_REQUIRED,
-                                JacksonOption.RESPECT_JSONPROPERTY_ORDER))
+                                JacksonOption.RESPECT_JSONPROPERTY_ORDER,
+                                JacksonOption.FLATTENED_ENUMS_FROM_JSONVALUE,
+                                JacksonOption.FLATTENED_ENUMS_FROM_JSONPROPERTY))
                         .with(Option.FORBIDDEN_ADDITIONAL_PROPERTIES_BY_DEFAULT, Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES)
                         .without(Option.NONPUBLIC_STATIC_FIELDS, Option.PUBLIC_STATIC_FIELDS);
         builder.forTypesInGeneral()

@@ -67,8 +67,11 @@ public record GatewayConfig(
      * @param match    what requests it takes
      * @param policies the chain: names of {@code policies:} entries, or inline {@code {type: ...}} objects
      * @param backend  the terminal step, {@code {type: http|llm|mcp|..., ...}}
+     * @param lifecycle optional API lifecycle ({@code version}, {@code status}, ...): shorthand for a
+     *                 {@code lifecycle} policy placed first in the chain
      */
-    public record RouteConfig(String name, MatchConfig match, List<JsonNode> policies, ObjectNode backend) {
+    public record RouteConfig(String name, MatchConfig match, List<JsonNode> policies, ObjectNode backend,
+            ObjectNode lifecycle) {
         /** Null policy list becomes empty. */
         public RouteConfig {
             policies = policies == null ? List.of() : policies;

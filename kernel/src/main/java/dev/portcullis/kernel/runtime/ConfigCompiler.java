@@ -109,6 +109,15 @@ public final class ConfigCompiler {
             }
             ConfigErrorList at = errors.at("routes[" + i + "]");
             List<Policy> chain = new ArrayList<>();
+            if (rc.lifecycle() != null) {
+                // route-level `lifecycle:` is a lifecycle policy in front of the others
+                ObjectNode node = rc.lifecycle().deepCopy();
+                node.put("type", "lifecycle");
+                Policy p = createPolicy(node, at.at("lifecycle"), ctx, binder, created);
+                if (p != null) {
+                    chain.add(p);
+                }
+            }
             for (int j = 0; j < rc.policies().size(); j++) {
                 JsonNode ref = rc.policies().get(j);
                 // unknown names and malformed entries were reported by the binder's validation
@@ -193,9 +202,10 @@ public final class ConfigCompiler {
                 at.add("type", "'" + type + "' is not a " + requiredApi.getSimpleName());
                 return;
             }
+            int before = errors.size();
             Object cfg = binder.bindPlugin(node, factory.configType(), at);
-            if (cfg == null) {
-                return;
+            if (cfg == null || errors.size() > before) {
+                return; // never create from a config its own validation refused
             }
             Object instance = create(at, provided.loader(), () -> factory.create(cfg, ctx));
             if (instance != null) {
@@ -219,9 +229,10 @@ public final class ConfigCompiler {
             return null;
         }
         PolicyFactory factory = provided.factory();
+        int before = at.size();
         Object cfg = binder.bindPlugin(node, factory.configType(), at);
-        if (cfg == null) {
-            return null;
+        if (cfg == null || at.size() > before) {
+            return null; // never create from a config its own validation refused
         }
         Policy p = create(at, provided.loader(), () -> factory.create(cfg, ctx));
         if (p == null) {
@@ -243,9 +254,10 @@ public final class ConfigCompiler {
             return null;
         }
         BackendFactory factory = provided.factory();
+        int before = at.size();
         Object cfg = binder.bindPlugin(node, factory.configType(), at);
-        if (cfg == null) {
-            return null;
+        if (cfg == null || at.size() > before) {
+            return null; // never create from a config its own validation refused
         }
         Backend b = create(at, provided.loader(), () -> factory.create(cfg, ctx));
         if (b == null) {

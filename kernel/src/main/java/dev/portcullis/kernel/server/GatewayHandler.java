@@ -20,7 +20,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -62,7 +61,7 @@ public final class GatewayHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long startNanos = System.nanoTime();
-        Instant start = clock.instant();
+        long start = clock.millis();
         active.incrementAndGet();
         CompiledConfig config = holder.acquire();
         String method = req.prologue().method().text();
@@ -136,7 +135,7 @@ public final class GatewayHandler implements Handler {
         }
     }
 
-    private void log(Instant start, long startNanos, String requestId, String route, String method, String path,
+    private void log(long start, long startNanos, String requestId, String route, String method, String path,
             int status, String upstream, long bytesOut, String consumer, ServerRequest req, String outcome) {
         if (accessLog == null) {
             return;

@@ -66,18 +66,39 @@ public final class ResponseWriter {
     }
 
     private static void copyHeaders(Headers headers, ServerResponse res) {
-        List<String> names = headers.names();
-        for (String name : names) {
-            if (HopByHop.is(name) || name.equals("content-length") || name.equals("x-request-id")) {
+        for (int i = 0, n = headers.size(); i < n; i++) {
+            String name = headers.nameAt(i);
+            if (HopByHop.is(name) || name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("x-request-id")
+                    || seenBefore(headers, name, i)) {
                 continue;
             }
-            List<String> values = headers.all(name);
             try {
-                res.header(HeaderValues.create(name, values.toArray(String[]::new)));
-            } catch (IllegalArgumentException e) {
+                res.header(repeatedAfter(headers, name, i)
+                        ? HeaderValues.create(name, headers.all(name).toArray(String[]::new))
+                        : HeaderValues.create(name, headers.valueAt(i)));
+            } catch (IllegalArgumentException invalid) {
                 LOG.debug("dropping invalid response header {}", name);
             }
         }
+    }
+
+    /** Whether a line before {@code index} has {@code name}: its values were written together then. */
+    private static boolean seenBefore(Headers headers, String name, int index) {
+        for (int j = 0; j < index; j++) {
+            if (headers.nameAt(j).equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean repeatedAfter(Headers headers, String name, int index) {
+        for (int j = index + 1, n = headers.size(); j < n; j++) {
+            if (headers.nameAt(j).equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Outcome copy(Body body, ServerResponse res) {

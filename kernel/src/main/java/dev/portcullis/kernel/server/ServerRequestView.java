@@ -31,6 +31,7 @@ public final class ServerRequestView implements Request {
     private final Headers headers;
     private Map<String, String> pathParams = Map.of();
     private Map<String, List<String>> queryParams;
+    private String rawQuery;
     private Body body;
 
     /** Wraps {@code req}; {@code path} is the already normalised path. */
@@ -106,8 +107,17 @@ public final class ServerRequestView implements Request {
 
     @Override
     public String rawQuery() {
-        String q = req.query().rawValue();
-        return q == null ? "" : q;
+        if (rawQuery == null) {
+            String q = req.query().rawValue();
+            rawQuery = q == null ? "" : q;
+        }
+        return rawQuery;
+    }
+
+    @Override
+    public void rawQuery(String rawQuery) {
+        this.rawQuery = rawQuery == null ? "" : rawQuery;
+        this.queryParams = null;
     }
 
     @Override

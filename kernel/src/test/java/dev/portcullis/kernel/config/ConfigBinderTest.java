@@ -287,7 +287,7 @@ class ConfigBinderTest {
                 "plugins.dir: unknown key (known: directory)",
                 "consumers[0].labes: unknown key (known: name, labels, apiKeys)",
                 "routes[0].match.pathPrefx: unknown key (known: host, path, pathPrefix, methods, headers)",
-                "routes[1].priority: unknown key (known: name, match, policies, backend)");
+                "routes[1].priority: unknown key (known: name, match, policies, backend, lifecycle)");
     }
 
     @Test

@@ -99,7 +99,7 @@ class ConfigSchemaGeneratorTest {
         assertThat(names(s.get("properties")))
                 .containsExactly("server", "plugins", "stores", "components", "consumers", "policies", "routes");
         JsonNode route = s.at("/properties/routes/items");
-        assertThat(names(route.get("properties"))).containsExactly("name", "match", "policies", "backend");
+        assertThat(names(route.get("properties"))).containsExactly("name", "match", "policies", "backend", "lifecycle");
         assertThat(route.at("/properties/backend/required/0").asText()).isEqualTo("type");
         assertThat(route.at("/properties/match/additionalProperties").asBoolean(true)).isFalse();
     }

@@ -11,7 +11,7 @@ import java.util.Set;
 
 /**
  * Authenticates a consumer by API key and removes the key from the request headers before it is
- * forwarded.
+ * forwarded (a key from the query string is removed from it).
  */
 final class ApiKeyPolicy implements Policy {
 
@@ -48,8 +48,11 @@ final class ApiKeyPolicy implements Policy {
             }
         }
         if (key == null && config.query() != null) {
-            // The SPI has no way to rewrite the query string, so a query key is forwarded upstream.
             key = blankToNull(request.queryParam(config.query()).orElse(null));
+            if (key != null) {
+                // the key is the gateway's business: the upstream never sees it
+                request.rawQuery(withoutParameter(request.rawQuery(), config.query()));
+            }
         }
         if (key == null) {
             return Verdict.reject(AuthFailures.missing("no API key in " + where, challenge));
@@ -61,6 +64,28 @@ final class ApiKeyPolicy implements Policy {
         exchange.identity(new Identity(consumer.name(), "portcullis", METHOD, Set.of(), null,
                 consumer.name(), consumer.labels()));
         return Verdict.proceed();
+    }
+
+    /** {@code rawQuery} without any {@code name=...} pair (names compared after decoding). */
+    static String withoutParameter(String rawQuery, String name) {
+        StringBuilder out = new StringBuilder(rawQuery.length());
+        for (String pair : rawQuery.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String rawName = eq < 0 ? pair : pair.substring(0, eq);
+            String decoded;
+            try {
+                decoded = java.net.URLDecoder.decode(rawName, java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                decoded = rawName;
+            }
+            if (!decoded.equals(name)) {
+                out.append(out.isEmpty() ? "" : "&").append(pair);
+            }
+        }
+        return out.toString();
     }
 
     private static String blankToNull(String s) {

@@ -29,10 +29,6 @@ public final class ApiKeyPolicyFactory implements PolicyFactory<ApiKeyConfig> {
         if (keys.isEmpty()) {
             LOG.warn("api-key policy: no consumer has an API key, every request will be refused");
         }
-        if (config.query() != null) {
-            LOG.warn("api-key policy: keys sent in query parameter '{}' are forwarded upstream (the query cannot be rewritten)",
-                    config.query());
-        }
         return new ApiKeyPolicy(config, keys);
     }
 

@@ -93,6 +93,7 @@ class ApiKeyPolicyTest {
         TestExchange query = TestExchange.get("/?a=1&api_key=" + BILLING_KEY);
         assertThat(policy.onRequest(query)).isInstanceOf(Verdict.Proceed.class);
         assertThat(query.identity().orElseThrow().consumer()).isEqualTo("billing");
+        assertThat(query.request().rawQuery()).as("the key is not forwarded").isEqualTo("a=1");
 
         Failure missing = failureOf(policy.onRequest(TestExchange.get("/")));
         assertThat(missing.headers().get("WWW-Authenticate")).isEqualTo("ApiKey header=\"X-Key\", query=\"api_key\", Bearer");

@@ -40,7 +40,6 @@ class AuthGatewayTest {
         upstream = TestUpstream.start().respond("/orders", 200, "application/json", "{\"orders\":[]}");
         gateway = TestGateway.start("""
                 server: { accessLog: { enabled: false } }
-                stores: { default: { type: test-no-store } }
                 consumers:
                   - { name: support-agent, apiKeys: ["${SUPPORT_KEY}"], labels: { team: support } }
                   - { name: billing, apiKeys: ["sha256:%s"], labels: { team: billing } }

@@ -114,7 +114,7 @@ final class TestExchange implements Exchange {
 
     static final class TestRequest implements Request {
         private final String path;
-        private final String query;
+        private String query;
         private final Headers headers;
         private Body body = Body.empty();
 
@@ -143,6 +143,11 @@ final class TestExchange implements Exchange {
         @Override
         public String rawQuery() {
             return query;
+        }
+
+        @Override
+        public void rawQuery(String rawQuery) {
+            this.query = rawQuery;
         }
 
         @Override

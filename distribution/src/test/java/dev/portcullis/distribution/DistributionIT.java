@@ -1,0 +1,315 @@
+package dev.portcullis.distribution;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The distribution as an operator runs it: unzip, drop a third-party plugin into plugins/, start
+ * bin/portcullis, proxy real traffic over the network, reload, refuse an invalid config, stop
+ * with SIGTERM.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DistributionIT {
+
+    static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    static Path home;
+    static HttpServer upstream;
+    static int port;
+    static int adminPort;
+    static Process gateway;
+    static Path log;
+
+    @BeforeAll
+    static void unzipAndStart() throws Exception {
+        Path zip = Path.of(System.getProperty("portcullis.zip"));
+        Path root = Files.createTempDirectory("portcullis-dist");
+        unzip(zip, root);
+        try (var dirs = Files.list(root)) {
+            home = dirs.findFirst().orElseThrow();
+        }
+        assertThat(home.resolve("bin/portcullis")).isExecutable();
+        assertThat(home.resolve("schemas/backend-http.schema.json")).exists();
+        Path example = Path.of(System.getProperty("portcullis.testPlugins"), "portcullis-plugin-example-plugin.zip");
+        Files.copy(example, home.resolve("plugins/example-plugin.zip"));
+
+        upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        upstream.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        upstream.createContext("/", ex -> {
+            byte[] body = ("upstream saw " + ex.getRequestURI().getPath() + " via " + ex.getRequestHeaders().getFirst("X-Forwarded-For"))
+                    .getBytes(StandardCharsets.UTF_8);
+            if (ex.getRequestURI().getPath().startsWith("/slow")) {
+                sleep(1500);
+            }
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        upstream.start();
+        port = freePort();
+        adminPort = freePort();
+        Files.writeString(home.resolve("conf/test.yaml"), config("/v1", "first"));
+        log = home.resolve("gateway.log");
+        gateway = start("run", "--config", home.resolve("conf/test.yaml").toString());
+        waitReady();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (gateway != null && gateway.isAlive()) {
+            gateway.destroyForcibly();
+        }
+        if (upstream != null) {
+            upstream.stop(0);
+        }
+    }
+
+    static String config(String prefix, String stamp) {
+        return """
+                server:
+                  port: %d
+                  admin: { port: %d }
+                  accessLog: { file: access.log }
+                  shutdownGracePeriod: 10s
+                routes:
+                  - name: api
+                    match: { pathPrefix: %s }
+                    policies:
+                      - { type: stamp, header: X-Stamp, value: %s }
+                      - { type: request-headers, set: { X-Gateway: portcullis } }
+                    backend: { type: http, targets: [ { url: "http://127.0.0.1:%d" } ] }
+                  - name: static
+                    match: { path: /static }
+                    backend: { type: static, status: 200, contentType: text/plain, body: "from a third-party backend" }
+                """.formatted(port, adminPort, prefix, stamp, upstream.getAddress().getPort());
+    }
+
+    static Process start(String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/portcullis").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        return pb.start();
+    }
+
+    static Result run(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/portcullis").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
+    record Result(int exit, String output) {}
+
+    static void waitReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            assertThat(gateway.isAlive()).as("gateway process alive; log:\n%s", logText()).isTrue();
+            try {
+                if (get(admin("/ready")).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("gateway not ready in 30s; log:\n" + logText());
+    }
+
+    static String logText() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    static URI gw(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    static URI admin(String path) {
+        return URI.create("http://127.0.0.1:" + adminPort + path);
+    }
+
+    static HttpResponse<String> get(URI uri) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(1)
+    void proxiesRealTrafficThroughPluginsLoadedFromThePluginsFolder() throws Exception {
+        HttpResponse<String> r = get(gw("/v1/orders"));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("upstream saw /v1/orders via 127.0.0.1");
+        assertThat(r.headers().firstValue("X-Stamp")).hasValue("first");
+        HttpResponse<String> s = get(gw("/static"));
+        assertThat(s.body()).isEqualTo("from a third-party backend");
+        String plugins = get(admin("/api/plugins")).body();
+        assertThat(plugins).contains("\"example\"", "policy:stamp", "backend:static", "\"traffic\"", "\"auth\"");
+        assertThat(get(admin("/metrics")).body()).contains("portcullis_requests_seconds_count{route=\"api\",status=\"200\"}");
+        assertThat(Files.readString(home.resolve("conf/access.log"))).contains("\"route\":\"api\"", "\"upstream\":\"127.0.0.1:");
+    }
+
+    @Test
+    @Order(2)
+    void pluginsCommandListsTheThirdPartyPlugin() throws Exception {
+        Result r = run("plugins");
+        assertThat(r.exit()).isZero();
+        assertThat(r.output()).contains("example").contains("policy:stamp").contains("backend:http");
+    }
+
+    @Test
+    @Order(3)
+    void editingTheFileReloadsIt() throws Exception {
+        Files.writeString(home.resolve("conf/test.yaml"), config("/v2", "second"));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        HttpResponse<String> r = get(gw("/v2/x"));
+        while (r.statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            r = get(gw("/v2/x"));
+        }
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Stamp")).hasValue("second");
+        assertThat(get(gw("/v1/x")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(4)
+    void anInvalidConfigIsRefusedAndTheRunningOneKeepsServing() throws Exception {
+        Path file = home.resolve("conf/test.yaml");
+        String good = Files.readString(file);
+        Files.writeString(file, good.replace("type: stamp", "type: stampp").replace("targets:", "targetz:"));
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(admin("/api/reload")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).contains("routes[0].policies[0].type", "stampp", "routes[0].backend.targetz");
+        assertThat(get(gw("/v2/still")).statusCode()).isEqualTo(200);
+
+        Result validate = run("validate", "--config", file.toString());
+        assertThat(validate.exit()).isEqualTo(1);
+        assertThat(validate.output()).contains("routes[0].policies[0].type", "routes[0].backend.targetz");
+        Files.writeString(file, good);
+        assertThat(run("validate", "--config", file.toString()).exit()).isZero();
+    }
+
+    @Test
+    @Order(5)
+    void twoPluginsClaimingOneTypeStopTheStartNamingBoth() throws Exception {
+        Path copy = home.resolve("plugins/example-copy.zip");
+        renamePluginId(home.resolve("plugins/example-plugin.zip"), copy, "example-copy");
+        try {
+            Result r = run("validate", "--config", home.resolve("conf/test.yaml").toString());
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.output()).contains("policy type 'stamp' is provided by both", "'example'", "'example-copy'");
+        } finally {
+            Files.delete(copy);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void sigtermDrainsInFlightRequestsAndExitsZero() throws Exception {
+        CompletableFuture<HttpResponse<String>> slow = CLIENT.sendAsync(
+                HttpRequest.newBuilder(gw("/v2/slow")).build(), HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(400);
+        gateway.toHandle().destroy(); // SIGTERM
+        HttpResponse<String> r = slow.get(15, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(gateway.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(gateway.exitValue()).as(logText()).isZero();
+        assertThat(logText()).contains("stopped");
+    }
+
+    static void renamePluginId(Path source, Path target, String newId) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(source));
+             ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
+            ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                out.putNextEntry(new ZipEntry(e.getName()));
+                byte[] bytes = in.readAllBytes();
+                if (e.getName().equals("plugin.properties")) {
+                    bytes = new String(bytes, StandardCharsets.UTF_8).replaceAll("plugin.id=.*", "plugin.id=" + newId)
+                            .getBytes(StandardCharsets.UTF_8);
+                }
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+    }
+
+    static void unzip(Path zip, Path into) throws IOException {
+        try (ZipFile zf = new ZipFile(zip.toFile())) {
+            var entries = zf.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry e = entries.nextElement();
+                Path p = into.resolve(e.getName()).normalize();
+                if (!p.startsWith(into)) {
+                    throw new IOException("zip entry outside target: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(p);
+                    continue;
+                }
+                Files.createDirectories(p.getParent());
+                try (InputStream in = zf.getInputStream(e)) {
+                    Files.copy(in, p);
+                }
+                if (e.getName().contains("/bin/")) {
+                    p.toFile().setExecutable(true);
+                }
+            }
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package dev.portcullis.plugins.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portcullis.plugins.redis.testing.RedisTestSupport;
+import dev.portcullis.plugins.redis.testing.TestPluginContext;
+import dev.portcullis.spi.RateDecision;
+import dev.portcullis.spi.StateStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The store's semantics against the real Redis at 127.0.0.1:6379. */
+class RedisStateStoreTest {
+
+    private static String prefix;
+    private static RedisStateStore store;
+
+    @BeforeAll
+    static void connect() {
+        RedisTestSupport.requireLocalRedis();
+        prefix = RedisTestSupport.uniquePrefix("store");
+        store = new RedisStateStore(new RedisStoreConfig(RedisTestSupport.URI, prefix, null, null), new SimpleMeterRegistry());
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (store != null) {
+            store.close();
+            RedisTestSupport.deleteKeys(prefix);
+        }
+    }
+
+    @Test
+    void counterExpiresAFixedTimeAfterCreation() throws InterruptedException {
+        assertThat(store.add("c", 2, Duration.ofMillis(300))).isEqualTo(2);
+        Thread.sleep(150);
+        assertThat(store.add("c", 3, Duration.ofMillis(300))).isEqualTo(5);
+        assertThat(store.get("c")).isEqualTo(5);
+        Thread.sleep(200); // 350ms after creation: the second add did not extend it
+        assertThat(store.get("c")).isZero();
+        assertThat(store.add("c", 1, Duration.ofSeconds(10))).isEqualTo(1);
+        assertThat(store.get("absent")).isZero();
+    }
+
+    @Test
+    void tokenBucketTakesAndRefills() throws InterruptedException {
+        // 3 tokens, 20 per second: one every 50 ms.
+        for (int left = 2; left >= 0; left--) {
+            RateDecision d = store.tokenBucket("b", 3, 20, 1);
+            assertThat(d.allowed()).isTrue();
+            assertThat(d.remaining()).isEqualTo(left);
+            assertThat(d.limit()).isEqualTo(3);
+        }
+        RateDecision refused = store.tokenBucket("b", 3, 20, 1);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.remaining()).isZero();
+        assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(Duration.ofMillis(50));
+        assertThat(refused.resetAfter()).isGreaterThan(Duration.ofMillis(100)).isLessThanOrEqualTo(Duration.ofMillis(150));
+
+        Thread.sleep(refused.retryAfter().toMillis() + 5);
+        assertThat(store.tokenBucket("b", 3, 20, 1).allowed()).isTrue();
+
+        // A take larger than what is there takes nothing.
+        RateDecision big = store.tokenBucket("b2", 5, 0.01, 4);
+        assertThat(big.remaining()).isEqualTo(1);
+        assertThat(store.tokenBucket("b2", 5, 0.01, 2).allowed()).isFalse();
+        assertThat(store.tokenBucket("b2", 5, 0.01, 1).allowed()).isTrue();
+    }
+
+    @Test
+    void slidingWindowCountsUpToTheLimit() {
+        Duration minute = Duration.ofMinutes(1);
+        for (int left = 4; left >= 0; left--) {
+            RateDecision d = store.slidingWindow("s", 5, minute, 1);
+            assertThat(d.allowed()).isTrue();
+            assertThat(d.remaining()).isLessThanOrEqualTo(left);
+        }
+        RateDecision refused = store.slidingWindow("s", 5, minute, 1);
+        assertThat(refused.allowed()).isFalse();
+        assertThat(refused.remaining()).isZero();
+        assertThat(refused.retryAfter()).isPositive().isLessThanOrEqualTo(refused.resetAfter());
+        assertThat(refused.resetAfter()).isLessThanOrEqualTo(minute.multipliedBy(2));
+
+        assertThat(store.slidingWindow("s2", 5, minute, 3).allowed()).isTrue();
+        assertThat(store.slidingWindow("s2", 5, minute, 3).allowed()).as("3 more do not fit").isFalse();
+        assertThat(store.slidingWindow("s2", 5, minute, 2).allowed()).as("nothing was taken by the refusal").isTrue();
+    }
+
+    @Test
+    void valuesExpireAndPutIfAbsentIsExclusive() throws InterruptedException {
+        byte[] a = "a".getBytes(StandardCharsets.UTF_8);
+        byte[] b = {0, (byte) 0xff, 7};
+        store.putValue("v", a, Duration.ofSeconds(10));
+        assertThat(store.getValue("v")).hasValueSatisfying(v -> assertThat(v).isEqualTo(a));
+        assertThat(store.putValueIfAbsent("v", b, Duration.ofSeconds(10))).isFalse();
+        store.delete("v");
+        assertThat(store.getValue("v")).isEmpty();
+        assertThat(store.putValueIfAbsent("v", b, Duration.ofMillis(100))).isTrue();
+        assertThat(store.getValue("v")).hasValueSatisfying(v -> assertThat(v).isEqualTo(b));
+        Thread.sleep(150);
+        assertThat(store.getValue("v")).isEmpty();
+        assertThat(store.putValueIfAbsent("v", a, Duration.ofSeconds(10))).isTrue();
+    }
+
+    @Test
+    void aKeyHoldsOneKind() {
+        store.add("k", 1, Duration.ofSeconds(10));
+        assertThatThrownBy(() -> store.tokenBucket("k", 1, 1, 1)).isInstanceOf(IllegalStateException.class);
+        assertThat(store.get("k")).isEqualTo(1);
+    }
+
+    @Test
+    void factoryCreatesAStoreFromConfig() throws Exception {
+        var factory = new RedisStoreFactory();
+        assertThat(factory.type()).isEqualTo("redis");
+        assertThat(factory.componentType()).isEqualTo(StateStore.class);
+        String p = prefix + "factory:";
+        StateStore s = factory.create(new RedisStoreConfig(null, p, Duration.ofSeconds(1), null), new TestPluginContext());
+        try {
+            assertThat(s.add("x", 5, Duration.ofSeconds(10))).isEqualTo(5);
+            assertThat(store.get("factory:x")).as("same key under the other store's prefix").isEqualTo(5);
+        } finally {
+            ((AutoCloseable) s).close();
+        }
+    }
+}
