@@ -13,6 +13,7 @@ import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Headers;
 import dev.portcullis.spi.Request;
 import dev.portcullis.spi.Response;
+import dev.portcullis.spi.StoreUnavailableException;
 import dev.portcullis.spi.mcp.McpAttributes;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -79,6 +80,8 @@ final class McpBackend implements Backend {
         } catch (SessionGoneException e) {
             sessions.delete(sessionId);
             return error(404, JsonRpc.GATEWAY_ERROR, "session expired: " + e.getMessage() + "; initialize again");
+        } catch (StoreUnavailableException e) {
+            return error(503, JsonRpc.GATEWAY_ERROR, "the session store is unavailable; try again later");
         }
     }
 
@@ -171,7 +174,14 @@ final class McpBackend implements Backend {
         if (requests.isEmpty()) {
             return accepted();
         }
-        return events(new BatchEvents(requests, m -> federation.request(ex, s, m, false), (int) Math.min(Integer.MAX_VALUE - 8, 16L << 20)));
+        return events(new BatchEvents(requests, m -> {
+            try {
+                return federation.request(ex, s, m, false);
+            } catch (SessionGoneException e) {
+                // the answer is already streaming: the loss is reported per request
+                return new Outcome.Json(JsonRpc.error(m.get("id"), JsonRpc.GATEWAY_ERROR, "session expired: " + e.getMessage()), 404);
+            }
+        }, 16 << 20));
     }
 
     // ---------------------------------------------------------------- GET, DELETE
