@@ -113,8 +113,9 @@ public final class GatewayHandler implements Handler {
             }
             ex.complete();
             long nanos = System.nanoTime() - startNanos;
-            route.metrics().record(response.status(), nanos);
-            log(start, startNanos, requestId, route.info().name(), method, path, response.status(),
+            int status = out.statusSent() != 0 ? out.statusSent() : response.status();
+            route.metrics().record(status, nanos);
+            log(start, startNanos, requestId, route.info().name(), method, path, status,
                     ex.attributes().get(StandardAttributes.UPSTREAM).orElse(null), out.bytesOut(),
                     ex.identity().map(Identity::consumer).orElse(null), req, outcome);
             if (out.upstreamFailed()) {

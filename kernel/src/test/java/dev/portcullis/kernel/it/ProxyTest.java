@@ -34,6 +34,15 @@ class ProxyTest {
         upstream = TestUpstream.start()
                 .respond("/hello", 200, "application/json", "{\"hello\":\"world\"}")
                 .handle("/echo", ex -> TestUpstream.send(ex, 200, "text/plain", "got " + ex.getRequestMethod()))
+                .respond("/big", 200, "text/plain", "0123456789".repeat(20_000))
+                .handle("/short", ex -> {
+                    // promises 100 bytes, sends 10, goes away
+                    ex.sendResponseHeaders(200, 100);
+                    ex.getResponseBody().write("0123456789".getBytes(StandardCharsets.UTF_8));
+                    ex.getResponseBody().flush();
+                    ex.getHttpContext().getServer(); // keep the exchange open; closing below cuts the body
+                    throw new java.io.IOException("upstream gives up mid-body");
+                })
                 .handle("/events", ex -> {
                     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
                     ex.sendResponseHeaders(200, 0);
@@ -130,6 +139,22 @@ class ProxyTest {
         HttpResponse<String> r = get("/buggy");
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.body()).contains("internal-error").doesNotContain("secret detail").doesNotContain("Exception");
+        assertThat(get("/api/hello").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void largeBodiesStreamThroughWhole() throws Exception {
+        HttpResponse<String> r = get("/api/big");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).hasSize(200_000).startsWith("0123456789").endsWith("0123456789");
+    }
+
+    @Test
+    void anUpstreamThatSendsLessThanItPromisedIsA502NotAShortBody() throws Exception {
+        HttpResponse<String> r = get("/api/short");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(r.body()).contains("upstream");
         assertThat(get("/api/hello").statusCode()).isEqualTo(200);
     }
 
