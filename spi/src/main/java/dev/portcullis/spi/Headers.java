@@ -110,6 +110,16 @@ public final class Headers implements Iterable<Headers.Entry> {
         return get(name) != null;
     }
 
+    /** The name of line {@code index} (0-based, in order); for allocation-free iteration. */
+    public String nameAt(int index) {
+        return names.get(index);
+    }
+
+    /** The value of line {@code index} (0-based, in order). */
+    public String valueAt(int index) {
+        return values.get(index);
+    }
+
     /** Number of header lines. */
     public int size() {
         return names.size();

@@ -202,9 +202,10 @@ public final class ConfigCompiler {
                 at.add("type", "'" + type + "' is not a " + requiredApi.getSimpleName());
                 return;
             }
+            int before = errors.size();
             Object cfg = binder.bindPlugin(node, factory.configType(), at);
-            if (cfg == null) {
-                return;
+            if (cfg == null || errors.size() > before) {
+                return; // never create from a config its own validation refused
             }
             Object instance = create(at, provided.loader(), () -> factory.create(cfg, ctx));
             if (instance != null) {
@@ -218,6 +219,18 @@ public final class ConfigCompiler {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Policy createPolicy(ObjectNode node, ConfigErrorList at, GatewayContext ctx, ConfigBinder binder, List<AutoCloseable> created) {
+        boolean shadow = false;
+        if (node.has("shadow")) {
+            // `shadow` works for every policy type: the kernel's, not the plugin's, setting
+            JsonNode flag = node.get("shadow");
+            if (!flag.isBoolean()) {
+                at.add("shadow", "expected true or false");
+                return null;
+            }
+            shadow = flag.booleanValue();
+            node = node.deepCopy();
+            node.remove("shadow");
+        }
         String type = typeOf(node);
         if (type == null) {
             return null;
@@ -228,16 +241,18 @@ public final class ConfigCompiler {
             return null;
         }
         PolicyFactory factory = provided.factory();
+        int before = at.size();
         Object cfg = binder.bindPlugin(node, factory.configType(), at);
-        if (cfg == null) {
-            return null;
+        if (cfg == null || at.size() > before) {
+            return null; // never create from a config its own validation refused
         }
         Policy p = create(at, provided.loader(), () -> factory.create(cfg, ctx));
         if (p == null) {
             return null;
         }
         created.add(p);
-        return LoaderScoped.wrap(p, provided.loader());
+        Policy scoped = LoaderScoped.wrap(p, provided.loader());
+        return shadow ? new ShadowPolicy(scoped, type, meters) : scoped;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -252,9 +267,10 @@ public final class ConfigCompiler {
             return null;
         }
         BackendFactory factory = provided.factory();
+        int before = at.size();
         Object cfg = binder.bindPlugin(node, factory.configType(), at);
-        if (cfg == null) {
-            return null;
+        if (cfg == null || at.size() > before) {
+            return null; // never create from a config its own validation refused
         }
         Backend b = create(at, provided.loader(), () -> factory.create(cfg, ctx));
         if (b == null) {

@@ -13,6 +13,7 @@ import dev.portcullis.spi.Response;
 import dev.portcullis.spi.StandardAttributes;
 import dev.portcullis.spi.StreamHook;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -20,7 +21,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -62,7 +62,7 @@ public final class GatewayHandler implements Handler {
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
         long startNanos = System.nanoTime();
-        Instant start = clock.instant();
+        long start = clock.millis();
         active.incrementAndGet();
         CompiledConfig config = holder.acquire();
         String method = req.prologue().method().text();
@@ -96,6 +96,11 @@ public final class GatewayHandler implements Handler {
             Response response = route.chain().execute(ex);
             List<StreamHook> hooks = response.isEventStream() || response.body().events() != null
                     ? route.chain().streamHooks(ex) : List.of();
+            if (declaresBody(req) && (view.bodyUnread() || response.status() >= 400)) {
+                // The request body may not have been read to its end: say so, rather than let the
+                // client send its next request into the rest of this one.
+                res.header(HeaderValues.CONNECTION_CLOSE);
+            }
             ResponseWriter.Outcome out = ResponseWriter.write(response, res, requestId, hooks, head);
             String outcome = null;
             if (out.clientGone()) {
@@ -108,8 +113,9 @@ public final class GatewayHandler implements Handler {
             }
             ex.complete();
             long nanos = System.nanoTime() - startNanos;
-            route.metrics().record(response.status(), nanos);
-            log(start, startNanos, requestId, route.info().name(), method, path, response.status(),
+            int status = out.statusSent() != 0 ? out.statusSent() : response.status();
+            route.metrics().record(status, nanos);
+            log(start, startNanos, requestId, route.info().name(), method, path, status,
                     ex.attributes().get(StandardAttributes.UPSTREAM).orElse(null), out.bytesOut(),
                     ex.identity().map(Identity::consumer).orElse(null), req, outcome);
             if (out.upstreamFailed()) {
@@ -136,7 +142,11 @@ public final class GatewayHandler implements Handler {
         }
     }
 
-    private void log(Instant start, long startNanos, String requestId, String route, String method, String path,
+    private static boolean declaresBody(ServerRequest req) {
+        return req.headers().contentLength().orElse(0) > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING);
+    }
+
+    private void log(long start, long startNanos, String requestId, String route, String method, String path,
             int status, String upstream, long bytesOut, String consumer, ServerRequest req, String outcome) {
         if (accessLog == null) {
             return;

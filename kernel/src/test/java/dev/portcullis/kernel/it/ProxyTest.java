@@ -34,6 +34,15 @@ class ProxyTest {
         upstream = TestUpstream.start()
                 .respond("/hello", 200, "application/json", "{\"hello\":\"world\"}")
                 .handle("/echo", ex -> TestUpstream.send(ex, 200, "text/plain", "got " + ex.getRequestMethod()))
+                .respond("/big", 200, "text/plain", "0123456789".repeat(20_000))
+                .handle("/short", ex -> {
+                    // promises 100 bytes, sends 10, goes away
+                    ex.sendResponseHeaders(200, 100);
+                    ex.getResponseBody().write("0123456789".getBytes(StandardCharsets.UTF_8));
+                    ex.getResponseBody().flush();
+                    ex.getHttpContext().getServer(); // keep the exchange open; closing below cuts the body
+                    throw new java.io.IOException("upstream gives up mid-body");
+                })
                 .handle("/events", ex -> {
                     ex.getResponseHeaders().set("Content-Type", "text/event-stream");
                     ex.sendResponseHeaders(200, 0);
@@ -63,6 +72,10 @@ class ProxyTest {
                     match: { pathPrefix: /refused }
                     policies: [ { type: test-mark, name: outer }, { type: test-reject, status: 429, code: slow-down } ]
                     backend: { type: http, targets: [ { url: "%s" } ] }
+                  - name: shadowed
+                    match: { pathPrefix: /shadowed }
+                    policies: [ { type: test-reject, status: 429, code: slow-down, shadow: true } ]
+                    backend: { type: http, stripPrefix: /shadowed, targets: [ { url: "%s" } ] }
                   - name: buggy
                     match: { pathPrefix: /buggy }
                     policies: [ { type: test-boom } ]
@@ -70,7 +83,7 @@ class ProxyTest {
                   - name: nowhere
                     match: { pathPrefix: /nowhere }
                     backend: { type: http, targets: [ { url: "http://127.0.0.1:1" } ], retry: { attempts: 0 } }
-                """.formatted(upstream.url(), upstream.url(), upstream.url(), upstream.url()));
+                """.formatted(upstream.url(), upstream.url(), upstream.url(), upstream.url(), upstream.url()));
     }
 
     @AfterAll
@@ -126,10 +139,35 @@ class ProxyTest {
     }
 
     @Test
+    void aPolicyInShadowModeIsCountedButDoesNotRefuse() throws Exception {
+        HttpResponse<String> r = get("/shadowed/hello");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"hello\":\"world\"}");
+        String metrics = CLIENT.send(HttpRequest.newBuilder(admin("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("portcullis_policy_shadow_refusals_total\\{code=\"slow-down\",policy=\"test-reject\",route=\"shadowed\"} [1-9]");
+    }
+
+    @Test
     void aThrowingPolicyGives500WithoutDetailsAndTheGatewayKeepsServing() throws Exception {
         HttpResponse<String> r = get("/buggy");
         assertThat(r.statusCode()).isEqualTo(500);
         assertThat(r.body()).contains("internal-error").doesNotContain("secret detail").doesNotContain("Exception");
+        assertThat(get("/api/hello").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void largeBodiesStreamThroughWhole() throws Exception {
+        HttpResponse<String> r = get("/api/big");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).hasSize(200_000).startsWith("0123456789").endsWith("0123456789");
+    }
+
+    @Test
+    void anUpstreamThatSendsLessThanItPromisedIsA502NotAShortBody() throws Exception {
+        HttpResponse<String> r = get("/api/short");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(r.body()).contains("upstream");
         assertThat(get("/api/hello").statusCode()).isEqualTo(200);
     }
 

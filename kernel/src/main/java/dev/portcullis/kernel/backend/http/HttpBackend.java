@@ -27,6 +27,7 @@ import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +41,7 @@ final class HttpBackend implements Backend {
     private final UpstreamClient client;
     private final HealthChecker health;
     private final Runnable onClose;
+    private final LongSupplier nanoClock;
 
     private final String stripPrefix;
     private final boolean preserveHost;
@@ -55,8 +57,9 @@ final class HttpBackend implements Backend {
     private final String targetList;
 
     HttpBackend(HttpBackendConfig config, UpstreamTarget[] targets, UpstreamClient client, HealthChecker health,
-            Runnable onClose) {
+            Runnable onClose, LongSupplier nanoClock) {
         this.targets = targets;
+        this.nanoClock = nanoClock;
         this.balancer = LoadBalancer.named(config.loadBalancer());
         this.client = client;
         this.health = health;
@@ -93,11 +96,19 @@ final class HttpBackend implements Backend {
                 ? retryAttempts : 0;
         boolean[] tried = null;
         for (int attempt = 0; ; attempt++) {
-            long now = System.nanoTime();
-            UpstreamTarget target = balancer.pick(targets, tried, now);
-            if (target == null) {
-                throw new GatewayException(Failure.of(503, "no-healthy-upstream", "No healthy upstream",
-                        "every target of this route is down or ejected (" + targetList + ")"));
+            long now = nanoClock.getAsLong();
+            UpstreamTarget target = null;
+            int permit = CircuitBreaker.DENIED;
+            // a half-open target may run out of probe permits between pick and acquire: pick again
+            for (int i = 0; i <= targets.length && permit == CircuitBreaker.DENIED; i++) {
+                target = balancer.pick(targets, tried, now);
+                if (target == null) {
+                    throw unavailable(now);
+                }
+                permit = target.breaker.tryAcquire(now);
+            }
+            if (permit == CircuitBreaker.DENIED) {
+                throw unavailable(now);
             }
             if (!preserveHost) {
                 headers.set("Host", target.hostHeader);
@@ -109,8 +120,9 @@ final class HttpBackend implements Backend {
                 response = client.send(new UpstreamRequest(method, target.origin, target.target(pathAndQuery), headers, body));
             } catch (UpstreamException e) {
                 target.inFlight.decrementAndGet();
-                target.countError(cause(e));
-                target.failed(now);
+                UpstreamTarget.Cause cause = cause(e);
+                target.countError(cause);
+                target.breaker.onFailure(permit, nanoClock.getAsLong(), cause.tag);
                 if (last || !retryOn(e)) {
                     throw failure(target, e);
                 }
@@ -119,15 +131,19 @@ final class HttpBackend implements Backend {
                 pause(backoff(attempt));
                 continue;
             } catch (IOException | RuntimeException e) {
-                target.inFlight.decrementAndGet(); // the request body failed: the client's problem, passed on as is
+                // the request body failed (a client gone, a size limit): the client's problem, passed on as is
+                target.inFlight.decrementAndGet();
+                target.breaker.release(permit);
                 throw e;
             }
             int status = response.status();
             if (status >= 500) {
                 target.countError(UpstreamTarget.Cause.STATUS_5XX);
-                target.failed(now);
+            }
+            if (target.breaker.isFailure(status)) {
+                target.breaker.onFailure(permit, nanoClock.getAsLong(), "failure status");
             } else {
-                target.succeeded();
+                target.breaker.onSuccess(permit, nanoClock.getAsLong());
             }
             if (!last && retryStatus[status]) {
                 long delay = status == 503 ? retryAfter(response.headers().get("Retry-After"), attempt) : backoff(attempt);
@@ -227,6 +243,29 @@ final class HttpBackend implements Backend {
                 default -> false;
             };
         }
+    }
+
+    /**
+     * No target can take the request: 503 {@code circuit-open} with {@code Retry-After} when
+     * circuit breakers hold back at least one target that health checks count as up, else 503
+     * {@code no-healthy-upstream}.
+     */
+    private GatewayException unavailable(long now) {
+        long wait = Long.MAX_VALUE;
+        for (UpstreamTarget t : targets) {
+            if (t.healthy() && !t.breaker.admits(now)) {
+                wait = Math.min(wait, t.breaker.nanosUntilProbe(now));
+            }
+        }
+        if (wait == Long.MAX_VALUE) {
+            return new GatewayException(Failure.of(503, "no-healthy-upstream", "No healthy upstream",
+                    "every target of this route is down (" + targetList + ")"));
+        }
+        // a half-open circuit whose probes are all out has no known time: a second is a fair guess
+        long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
+        return new GatewayException(Failure.of(503, "circuit-open", "Circuit open",
+                "no target of this route takes traffic: their circuit breakers are open (" + targetList
+                        + "); retry in " + seconds + "s").withHeader("Retry-After", Long.toString(seconds)));
     }
 
     private boolean retryOn(UpstreamException e) {

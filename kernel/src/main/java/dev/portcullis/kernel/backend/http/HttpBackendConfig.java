@@ -18,7 +18,11 @@ import java.util.Set;
  * @param timeouts     connect, response and idle timeouts
  * @param retry        retries of idempotent requests on another target
  * @param healthCheck  active health checks; none when absent
- * @param passive      passive ejection after consecutive failures
+ * @param circuitBreaker per-target circuit breaker (error ratio over a sliding window, or
+ *                     consecutive failures); when absent, {@code passive} is the breaker
+ * @param passive      passive ejection after consecutive failures: the circuit breaker's
+ *                     consecutive-failures arm on its own (default 5 failures, 30s); not
+ *                     allowed together with {@code circuitBreaker}, which has that arm itself
  * @param stripPrefix  removed from the start of the request path when present (segment-wise)
  * @param addPrefix    put in front of the path (after the target's own base path)
  * @param preserveHost forward the client's Host header instead of the target's (default false)
@@ -31,6 +35,7 @@ public record HttpBackendConfig(
         Timeouts timeouts,
         Retry retry,
         HealthCheck healthCheck,
+        Breaker circuitBreaker,
         Passive passive,
         String stripPrefix,
         String addPrefix,
@@ -47,7 +52,6 @@ public record HttpBackendConfig(
         loadBalancer = loadBalancer == null ? "round-robin" : loadBalancer;
         timeouts = timeouts == null ? new Timeouts(null, null, null) : timeouts;
         retry = retry == null ? new Retry(null, null, null, null, null) : retry;
-        passive = passive == null ? new Passive(null, null) : passive;
         preserveHost = preserveHost != null && preserveHost;
         pool = pool == null ? new Pool(null, null) : pool;
         tls = tls == null ? new Tls(null) : tls;
@@ -67,6 +71,15 @@ public record HttpBackendConfig(
         }
         checkPrefix(errors, "stripPrefix", stripPrefix);
         checkPrefix(errors, "addPrefix", addPrefix);
+        if (circuitBreaker != null && passive != null) {
+            errors.add("passive", "not allowed with circuitBreaker: passive ejection is the breaker's consecutive-failures"
+                    + " arm, set circuitBreaker.consecutiveFailures and circuitBreaker.openFor instead");
+        }
+    }
+
+    /** Passive ejection as configured, or its defaults when left out. */
+    public Passive passiveOrDefault() {
+        return passive != null ? passive : new Passive(null, null);
     }
 
     private static void checkPrefix(ConfigErrors errors, String path, String prefix) {
@@ -254,8 +267,87 @@ public record HttpBackendConfig(
     }
 
     /**
+     * Per-target circuit breaker. Closed: traffic flows and results are counted. It opens when,
+     * over the sliding {@code window}, at least {@code minRequests} requests were seen and
+     * failures / requests reached {@code errorRatio}, or after {@code consecutiveFailures}
+     * failures in a row. Open: the target gets no traffic for {@code openFor}, then half-open:
+     * {@code halfOpenProbes} trial requests are let through; all succeed → closed, any fails →
+     * open again. When every target is open the route answers 503 {@code circuit-open} with a
+     * {@code Retry-After}. Failures are connect failures, timeouts, resets, TLS and protocol
+     * errors, and responses with a status in {@code failureStatuses}.
+     *
+     * @param errorRatio          failure ratio that opens the circuit, in (0, 1] (default 0.5)
+     * @param minRequests         requests the window must have seen first (default 20)
+     * @param consecutiveFailures failures in a row that open it (default 5; 0 turns this arm off)
+     * @param window              length of the sliding window, kept as 10 buckets (default 10s)
+     * @param openFor             how long the circuit stays open before probing (default 30s)
+     * @param halfOpenProbes      trial requests admitted when half-open (default 3)
+     * @param failureStatuses     statuses that count as failures: {@code 5xx}, {@code 4xx} or a
+     *                            code such as {@code 429} (default {@code [5xx]})
+     */
+    public record Breaker(Double errorRatio, Integer minRequests, Integer consecutiveFailures, Duration window,
+            Duration openFor, Integer halfOpenProbes, List<String> failureStatuses) implements Validatable {
+
+        /** Fills defaults. */
+        public Breaker {
+            errorRatio = errorRatio == null ? 0.5 : errorRatio;
+            minRequests = minRequests == null ? 20 : minRequests;
+            consecutiveFailures = consecutiveFailures == null ? 5 : consecutiveFailures;
+            window = window == null ? Duration.ofSeconds(10) : window;
+            openFor = openFor == null ? Duration.ofSeconds(30) : openFor;
+            halfOpenProbes = halfOpenProbes == null ? 3 : halfOpenProbes;
+            failureStatuses = failureStatuses == null ? List.of("5xx") : List.copyOf(failureStatuses);
+        }
+
+        @Override
+        public void validate(ConfigErrors errors) {
+            if (!(errorRatio > 0 && errorRatio <= 1)) {
+                errors.add("errorRatio", "must be greater than 0 and at most 1");
+            }
+            if (minRequests < 1) {
+                errors.add("minRequests", "must be at least 1");
+            }
+            if (consecutiveFailures < 0) {
+                errors.add("consecutiveFailures", "must not be negative");
+            }
+            if (window.compareTo(Duration.ofMillis(10)) < 0) {
+                errors.add("window", "must be at least 10ms");
+            }
+            positive(errors, "openFor", openFor);
+            if (halfOpenProbes < 1 || halfOpenProbes > 1000) {
+                errors.add("halfOpenProbes", "must be between 1 and 1000");
+            }
+            for (int i = 0; i < failureStatuses.size(); i++) {
+                if (statuses(failureStatuses.get(i)) == null) {
+                    errors.add("failureStatuses[" + i + "]", "not a status or class: '" + failureStatuses.get(i)
+                            + "' (4xx, 5xx, or a code from 400 to 599)");
+                }
+            }
+        }
+
+        /** The statuses {@code entry} names ({@code 5xx} → 500..599, {@code 429} → 429), or null if invalid. */
+        static int[] statuses(String entry) {
+            if (entry == null || entry.length() != 3) {
+                return null;
+            }
+            String e = entry.toLowerCase(Locale.ROOT);
+            if (e.equals("4xx") || e.equals("5xx")) {
+                int base = (e.charAt(0) - '0') * 100;
+                return java.util.stream.IntStream.range(base, base + 100).toArray();
+            }
+            if (!e.chars().allMatch(Character::isDigit)) {
+                return null;
+            }
+            int s = Integer.parseInt(e);
+            return s >= 400 && s <= 599 ? new int[] {s} : null;
+        }
+    }
+
+    /**
      * Passive ejection: a target that fails {@code consecutiveFailures} times in a row (connect
-     * failures, timeouts, resets, 5xx) gets no traffic for {@code ejectFor}.
+     * failures, timeouts, resets, 5xx) gets no traffic for {@code ejectFor}; then one probe
+     * request decides whether it is back. This is the circuit breaker with only its
+     * consecutive-failures arm: its transitions show in the same circuit metrics and logs.
      *
      * @param consecutiveFailures failures that eject (default 5; 0 disables)
      * @param ejectFor            how long an ejected target rests (default 30s)

@@ -16,12 +16,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.function.ToDoubleFunction;
 import javax.net.ssl.SSLContext;
 import org.pf4j.Extension;
 
 /** Creates {@code http} backends: reverse proxies with load balancing, retries and health checks. */
 @Extension
 public final class HttpBackendFactory implements BackendFactory<HttpBackendConfig> {
+
+    private final LongSupplier nanoClock;
+
+    /** The factory PF4J creates: real time. */
+    public HttpBackendFactory() {
+        this(System::nanoTime);
+    }
+
+    /** A factory whose backends read time from {@code nanoClock} (tests move it by hand). */
+    HttpBackendFactory(LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
+    }
 
     @Override
     public String type() {
@@ -35,16 +49,17 @@ public final class HttpBackendFactory implements BackendFactory<HttpBackendConfi
 
     @Override
     public String description() {
-        return "Reverse proxy to HTTP/1.1 upstreams: load balancing, retries, active and passive health checks";
+        return "Reverse proxy to HTTP/1.1 upstreams: load balancing, retries, health checks, circuit breakers";
     }
 
     @Override
     public Backend create(HttpBackendConfig config, PluginContext context) {
         SSLContext tls = trust(config.tls(), context);
         MeterRegistry meters = context.meters();
+        CircuitBreaker.Settings breaker = CircuitBreaker.Settings.of(config);
         UpstreamTarget[] targets = new UpstreamTarget[config.targets().size()];
         for (int i = 0; i < targets.length; i++) {
-            targets[i] = new UpstreamTarget(i, config.targets().get(i), config.addPrefix(), config.passive(), meters);
+            targets[i] = new UpstreamTarget(i, config.targets().get(i), config.addPrefix(), breaker, meters);
         }
         HttpBackendConfig.Timeouts t = config.timeouts();
         HttpBackendConfig.Pool pool = config.pool();
@@ -60,9 +75,14 @@ public final class HttpBackendFactory implements BackendFactory<HttpBackendConfi
         ScheduledFuture<?> sweeper = context.scheduler()
                 .scheduleWithFixedDelay(client::evictIdle, sweep, sweep, TimeUnit.MILLISECONDS);
 
-        List<Gauge> gauges = new ArrayList<>(targets.length);
+        List<Gauge> gauges = new ArrayList<>(targets.length * 2);
         for (UpstreamTarget target : targets) {
-            gauges.add(healthGauge(meters, target));
+            gauges.add(gauge(meters, "portcullis.upstream.healthy", target, u -> u.available(nanoClock.getAsLong()) ? 1 : 0,
+                    "1 when the target takes traffic (healthy and its circuit not open), else 0"));
+            if (breaker.enabled()) {
+                gauges.add(gauge(meters, "portcullis.upstream.circuit_state", target, u -> u.breaker.state().ordinal(),
+                        "Circuit breaker state: 0 closed, 1 half-open, 2 open"));
+            }
         }
         Runnable onClose = () -> {
             sweeper.cancel(false);
@@ -73,20 +93,21 @@ public final class HttpBackendFactory implements BackendFactory<HttpBackendConfi
                 }
             }
         };
-        return new HttpBackend(config, targets, client, health, onClose);
+        return new HttpBackend(config, targets, client, health, onClose, nanoClock);
     }
 
     /**
-     * Registers {@code portcullis.upstream.healthy} for {@code target}, replacing one left by the
-     * config this one replaces (gauges are keyed by name and tags; the newest backend owns it).
+     * Registers gauge {@code name} for {@code target}, replacing one left by the config this one
+     * replaces (gauges are keyed by name and tags; the newest backend owns it).
      */
-    private static Gauge healthGauge(MeterRegistry meters, UpstreamTarget target) {
-        Gauge old = meters.find("portcullis.upstream.healthy").tag("target", target.url).gauge();
+    private static Gauge gauge(MeterRegistry meters, String name, UpstreamTarget target,
+            ToDoubleFunction<UpstreamTarget> value, String description) {
+        Gauge old = meters.find(name).tag("target", target.url).gauge();
         if (old != null) {
             meters.remove((Meter) old);
         }
-        return Gauge.builder("portcullis.upstream.healthy", target, t -> t.available(System.nanoTime()) ? 1 : 0)
-                .description("1 when the target takes traffic (healthy and not ejected), else 0")
+        return Gauge.builder(name, target, value)
+                .description(description)
                 .tag("target", target.url)
                 .strongReference(true)
                 .register(meters);

@@ -5,12 +5,16 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One configured target with its live state: in-flight requests, active health, passive
- * ejection, and its pre-registered counters (no registry lookups per request).
+ * One configured target with its live state: in-flight requests, active health, its circuit
+ * breaker, and its pre-registered counters (no registry lookups per request).
  */
 final class UpstreamTarget {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamTarget.class);
 
     /** Why an upstream call failed, as the {@code cause} tag says it. */
     enum Cause {
@@ -44,11 +48,8 @@ final class UpstreamTarget {
     /** Smooth weighted round robin state, guarded by the balancer's lock. */
     int currentWeight;
 
-    private final int ejectAfter;
-    private final long ejectForNanos;
-    private final AtomicInteger consecutiveFailures = new AtomicInteger();
-    private volatile boolean ejected;
-    private volatile long ejectedUntil;
+    /** Passive ejection and the error-ratio breaker, as one state machine. */
+    final CircuitBreaker breaker;
 
     /** Active health; only the target's single probe thread writes it. */
     private volatile boolean healthy = true;
@@ -57,8 +58,9 @@ final class UpstreamTarget {
 
     private final Counter[] errors = new Counter[Cause.values().length];
     final Counter retries;
+    private final Counter[] transitions = new Counter[CircuitBreaker.State.values().length];
 
-    UpstreamTarget(int index, HttpBackendConfig.Target target, String addPrefix, HttpBackendConfig.Passive passive,
+    UpstreamTarget(int index, HttpBackendConfig.Target target, String addPrefix, CircuitBreaker.Settings breaker,
             MeterRegistry meters) {
         this.index = index;
         this.url = target.url();
@@ -68,8 +70,7 @@ final class UpstreamTarget {
         this.prefix = trimSlash(uri.getRawPath()) + trimSlash(addPrefix);
         this.weight = target.weight();
         this.label = origin.toString();
-        this.ejectAfter = passive.consecutiveFailures();
-        this.ejectForNanos = passive.ejectFor().toNanos();
+        this.breaker = new CircuitBreaker(breaker, this::transitioned);
         for (Cause c : Cause.values()) {
             errors[c.ordinal()] = Counter.builder("portcullis.upstream.errors")
                     .description("Failed upstream calls by target and cause")
@@ -78,6 +79,11 @@ final class UpstreamTarget {
         retries = Counter.builder("portcullis.upstream.retries")
                 .description("Upstream calls retried after a failure of this target")
                 .tag("target", url).register(meters);
+        for (CircuitBreaker.State to : CircuitBreaker.State.values()) {
+            transitions[to.ordinal()] = Counter.builder("portcullis.upstream.circuit_transitions")
+                    .description("Circuit breaker transitions by target and new state")
+                    .tag("target", url).tag("to", to.tag).register(meters);
+        }
     }
 
     /** The request target for this upstream: prefix + path and query after prefix stripping. */
@@ -90,26 +96,24 @@ final class UpstreamTarget {
 
     /** Whether the balancer may choose this target now. */
     boolean available(long nowNanos) {
-        return healthy && (!ejected || nowNanos - ejectedUntil >= 0);
+        return healthy && breaker.admits(nowNanos);
+    }
+
+    /** Whether active health checks count this target as up. */
+    boolean healthy() {
+        return healthy;
     }
 
     void countError(Cause cause) {
         errors[cause.ordinal()].increment();
     }
 
-    /** A failed call (connect failure, timeout, reset, 5xx): may eject the target. */
-    void failed(long nowNanos) {
-        if (ejectAfter > 0 && consecutiveFailures.incrementAndGet() >= ejectAfter) {
-            ejectedUntil = nowNanos + ejectForNanos;
-            ejected = true;
-            consecutiveFailures.set(0);
-        }
-    }
-
-    /** A successful call resets the failure streak. */
-    void succeeded() {
-        if (consecutiveFailures.get() != 0) {
-            consecutiveFailures.set(0);
+    private void transitioned(CircuitBreaker.State to, String reason) {
+        transitions[to.ordinal()].increment();
+        if (to == CircuitBreaker.State.OPEN) {
+            LOG.warn("circuit of upstream {} is open: {}", url, reason);
+        } else {
+            LOG.info("circuit of upstream {} is {}: {}", url, to.tag, reason);
         }
     }
 
@@ -119,7 +123,7 @@ final class UpstreamTarget {
             probeFailures = 0;
             if (!healthy && ++probeSuccesses >= healthyThreshold) {
                 healthy = true;
-                ejected = false; // a target that proves healthy again is no longer ejected
+                breaker.healthRecovered(); // proven healthy again: probes decide now, not after openFor
             }
         } else {
             probeSuccesses = 0;

@@ -58,7 +58,9 @@ class HttpBackendConfigTest {
         assertThat(c.retry().attempts()).isEqualTo(1);
         assertThat(c.retry().methods()).containsExactly("GET", "HEAD", "OPTIONS", "PUT", "DELETE");
         assertThat(c.healthCheck()).isNull();
-        assertThat(c.passive().consecutiveFailures()).isEqualTo(5);
+        assertThat(c.circuitBreaker()).isNull();
+        assertThat(c.passive()).isNull();
+        assertThat(c.passiveOrDefault().consecutiveFailures()).isEqualTo(5);
         assertThat(c.preserveHost()).isFalse();
     }
 
@@ -111,5 +113,73 @@ class HttpBackendConfigTest {
     void unknownKeysAreRefused() throws Exception {
         bind("targets: [ { url: \"http://127.0.0.1:9001\" } ]\ntimeout: 5s");
         assertThat(messages()).singleElement().asString().startsWith("routes[0].backend.timeout: unknown key");
+    }
+
+    @Test
+    void theCircuitBreakerBindsWithDefaultsAndCompiledStatuses() throws Exception {
+        HttpBackendConfig c = bind("""
+                targets: [ { url: "http://127.0.0.1:9001" } ]
+                circuitBreaker: { errorRatio: 0.25, minRequests: 40, window: 5s, openFor: 1m, failureStatuses: [5xx, 429] }
+                """);
+        assertThat(messages()).isEmpty();
+        HttpBackendConfig.Breaker b = c.circuitBreaker();
+        assertThat(b.errorRatio()).isEqualTo(0.25);
+        assertThat(b.consecutiveFailures()).isEqualTo(5);
+        assertThat(b.halfOpenProbes()).isEqualTo(3);
+        CircuitBreaker.Settings s = CircuitBreaker.Settings.of(c);
+        assertThat(s.ratioArm()).isTrue();
+        assertThat(s.windowNanos()).isEqualTo(Duration.ofSeconds(5).toNanos());
+        assertThat(s.openForNanos()).isEqualTo(Duration.ofMinutes(1).toNanos());
+        assertThat(s.failureStatus()[429]).isTrue();
+        assertThat(s.failureStatus()[500]).isTrue();
+        assertThat(s.failureStatus()[599]).isTrue();
+        assertThat(s.failureStatus()[404]).isFalse();
+    }
+
+    @Test
+    void withoutACircuitBreakerPassiveEjectionIsItsConsecutiveArmAlone() throws Exception {
+        HttpBackendConfig c = bind("""
+                targets: [ { url: "http://127.0.0.1:9001" } ]
+                passive: { consecutiveFailures: 3, ejectFor: 10s }
+                """);
+        CircuitBreaker.Settings s = CircuitBreaker.Settings.of(c);
+        assertThat(s.ratioArm()).isFalse();
+        assertThat(s.consecutiveFailures()).isEqualTo(3);
+        assertThat(s.openForNanos()).isEqualTo(Duration.ofSeconds(10).toNanos());
+        assertThat(s.halfOpenProbes()).isEqualTo(1);
+        assertThat(s.failureStatus()[500]).isTrue();
+        assertThat(s.failureStatus()[429]).isFalse();
+        assertThat(CircuitBreaker.Settings.of(bind("targets: [ { url: \"http://h\" } ]\npassive: { consecutiveFailures: 0 }"))
+                .enabled()).isFalse();
+    }
+
+    @Test
+    void circuitBreakerProblemsAreReportedWithTheirPaths() throws Exception {
+        bind("""
+                targets: [ { url: "http://127.0.0.1:9001" } ]
+                circuitBreaker: { errorRatio: 1.5, minRequests: 0, consecutiveFailures: -1, window: 5ms, openFor: 0s,
+                                  halfOpenProbes: 0, failureStatuses: [5xx, 404x, 302] }
+                passive: { consecutiveFailures: 5 }
+                """);
+        String at = "routes[0].backend.";
+        assertThat(messages()).containsExactlyInAnyOrder(
+                at + "circuitBreaker.errorRatio: must be greater than 0 and at most 1",
+                at + "circuitBreaker.minRequests: must be at least 1",
+                at + "circuitBreaker.consecutiveFailures: must not be negative",
+                at + "circuitBreaker.window: must be at least 10ms",
+                at + "circuitBreaker.openFor: must be a positive duration",
+                at + "circuitBreaker.halfOpenProbes: must be between 1 and 1000",
+                at + "circuitBreaker.failureStatuses[1]: not a status or class: '404x' (4xx, 5xx, or a code from 400 to 599)",
+                at + "circuitBreaker.failureStatuses[2]: not a status or class: '302' (4xx, 5xx, or a code from 400 to 599)",
+                at + "passive: not allowed with circuitBreaker: passive ejection is the breaker's consecutive-failures arm,"
+                        + " set circuitBreaker.consecutiveFailures and circuitBreaker.openFor instead");
+    }
+
+    @Test
+    void theSchemaDescribesTheCircuitBreaker() {
+        var schema = new dev.portcullis.kernel.config.ConfigSchemaGenerator().schema(HttpBackendConfig.class);
+        String text = schema.toString();
+        assertThat(text).contains("\"circuitBreaker\"").contains("\"errorRatio\"").contains("\"halfOpenProbes\"")
+                .contains("\"failureStatuses\"").contains("\"passive\"").doesNotContain("passiveOrDefault");
     }
 }

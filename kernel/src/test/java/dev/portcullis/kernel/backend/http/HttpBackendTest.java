@@ -59,7 +59,7 @@ class HttpBackendTest {
 
     private static HttpBackendConfig config(List<Target> targets, String lb, Retry retry, Passive passive) {
         return new HttpBackendConfig(targets, lb, new Timeouts(Duration.ofSeconds(1), Duration.ofMillis(300), null),
-                retry, null, passive, null, null, null, null, null);
+                retry, null, null, passive, null, null, null, null, null);
     }
 
     private static List<Target> targets(RawServer... servers) {
@@ -90,7 +90,7 @@ class HttpBackendTest {
     void rewritesThePathAndForwardsEndToEndHeadersWithXForwarded() throws Exception {
         RawServer up = server(req -> RawServer.ok("ok"));
         Backend backend = backend(new HttpBackendConfig(List.of(new Target(up.url() + "/base/", null)), null, null, null,
-                null, null, "/api", "/v2", null, null, null));
+                null, null, null, "/api", "/v2", null, null, null));
         Headers h = Headers.of("Host", "gw.example:8443", "Connection", "keep-alive, X-Drop", "X-Drop", "1",
                 "Keep-Alive", "timeout=5", "TE", "trailers", "Proxy-Authorization", "Basic x", "Upgrade", "h2c",
                 "X-Keep", "yes", "X-Forwarded-For", "10.0.0.1", "X-Request-Id", "spoofed");
@@ -116,7 +116,7 @@ class HttpBackendTest {
     @Test
     void stripPrefixWorksOnSegmentsAndPreserveHostKeepsTheClientHost() throws Exception {
         RawServer up = server(req -> RawServer.ok(req.target() + " " + req.headers().get("host")));
-        Backend backend = backend(new HttpBackendConfig(targets(up), null, null, null, null, null, "/api", null, true, null, null));
+        Backend backend = backend(new HttpBackendConfig(targets(up), null, null, null, null, null, null, "/api", null, true, null, null));
         TestExchange exact = TestExchange.get("/api");
         exact.req().headers().add("Host", "public.example");
         assertThat(text(backend.handle(exact))).isEqualTo("/ public.example");
@@ -311,7 +311,7 @@ class HttpBackendTest {
                 ? "HTTP/1.1 " + healthStatus.get() + " X\r\nContent-Length: 0\r\n\r\n"
                 : RawServer.ok("served"));
         Backend backend = backend(new HttpBackendConfig(targets(up), null, null, noRetry(),
-                new HealthCheck("/healthz", Duration.ofMillis(20), Duration.ofMillis(500), 2, 2), null, null, null, null, null, null));
+                new HealthCheck("/healthz", Duration.ofMillis(20), Duration.ofMillis(500), 2, 2), null, null, null, null, null, null, null));
         assertThat(text(backend.handle(TestExchange.get("/")))).isEqualTo("served");
 
         healthStatus.set(503);

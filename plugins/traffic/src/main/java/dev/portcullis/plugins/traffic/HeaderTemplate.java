@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A header value with {@code ${variable}} placeholders, parsed once when the config is loaded and
+ * A header value with {@code %{variable}} placeholders, parsed once when the config is loaded and
  * rendered per request by concatenation (no regex, no parsing on the hot path).
  *
- * <p>Variables: {@code ${requestId}}, {@code ${clientIp}}, {@code ${consumer}} (the identity's
- * consumer, empty when there is none) and {@code ${route}}. A {@code $} not followed by
+ * <p>Variables: {@code %{requestId}}, {@code %{clientIp}}, {@code %{consumer}} (the identity's
+ * consumer, empty when there is none) and {@code %{route}}. A {@code %} not followed by
  * {@code {} is literal.
  */
 final class HeaderTemplate {
@@ -62,7 +62,7 @@ final class HeaderTemplate {
      * Parses {@code text}.
      *
      * @throws IllegalArgumentException naming the problem: an unknown variable or an unclosed
-     *                                  {@code ${}, or a line break (header injection)
+     *                                  {@code %{}, or a line break (header injection)
      */
     static HeaderTemplate parse(String text) {
         if (text.indexOf('\r') >= 0 || text.indexOf('\n') >= 0) {
@@ -74,16 +74,16 @@ final class HeaderTemplate {
         int i = 0;
         while (i < text.length()) {
             char c = text.charAt(i);
-            if (c == '$' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
+            if (c == '%' && i + 1 < text.length() && text.charAt(i + 1) == '{') {
                 int close = text.indexOf('}', i + 2);
                 if (close < 0) {
-                    throw new IllegalArgumentException("unclosed '${' at position " + i);
+                    throw new IllegalArgumentException("unclosed '%{' at position " + i);
                 }
                 String token = text.substring(i + 2, close);
                 Variable variable = Variable.byToken(token);
                 if (variable == null) {
-                    throw new IllegalArgumentException("unknown variable '${" + token
-                            + "}' (known: ${requestId}, ${clientIp}, ${consumer}, ${route})");
+                    throw new IllegalArgumentException("unknown variable '%{" + token
+                            + "}' (known: %{requestId}, %{clientIp}, %{consumer}, %{route})");
                 }
                 if (!literal.isEmpty()) {
                     parts.add(literal.toString());

@@ -17,9 +17,9 @@ import java.util.Map;
  * @param remove header names to drop
  */
 public record HeadersConfig(
-        @JsonPropertyDescription("Headers to append; values may use ${requestId}, ${clientIp}, ${consumer}, ${route}")
+        @JsonPropertyDescription("Headers to append; values may use %{requestId}, %{clientIp}, %{consumer}, %{route}")
         Map<String, String> add,
-        @JsonPropertyDescription("Headers to replace; values may use ${requestId}, ${clientIp}, ${consumer}, ${route}")
+        @JsonPropertyDescription("Headers to replace; values may use %{requestId}, %{clientIp}, %{consumer}, %{route}")
         Map<String, String> set,
         @JsonPropertyDescription("Header names to remove")
         List<String> remove) implements Validatable {

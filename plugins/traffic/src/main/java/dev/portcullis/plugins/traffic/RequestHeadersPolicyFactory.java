@@ -35,6 +35,6 @@ public final class RequestHeadersPolicyFactory implements PolicyFactory<HeadersC
 
     @Override
     public String description() {
-        return "Add, set and remove request headers (values may use ${requestId}, ${clientIp}, ${consumer}, ${route})";
+        return "Add, set and remove request headers (values may use %{requestId}, %{clientIp}, %{consumer}, %{route})";
     }
 }

@@ -35,6 +35,6 @@ public final class ResponseHeadersPolicyFactory implements PolicyFactory<Headers
 
     @Override
     public String description() {
-        return "Add, set and remove response headers (values may use ${requestId}, ${clientIp}, ${consumer}, ${route})";
+        return "Add, set and remove response headers (values may use %{requestId}, %{clientIp}, %{consumer}, %{route})";
     }
 }

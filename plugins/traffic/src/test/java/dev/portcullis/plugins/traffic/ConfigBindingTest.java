@@ -15,7 +15,7 @@ class ConfigBindingTest {
     @Test
     void headersKeepTheirYamlOrder() throws Exception {
         HeadersConfig c = json.readValue("""
-                {"set": {"X-B": "2", "X-A": "1", "X-C": "${route}"}, "remove": ["Cookie"]}""", HeadersConfig.class);
+                {"set": {"X-B": "2", "X-A": "1", "X-C": "%{route}"}, "remove": ["Cookie"]}""", HeadersConfig.class);
 
         assertThat(c.set().keySet()).containsExactly("X-B", "X-A", "X-C");
         assertThat(c.add()).isEmpty();

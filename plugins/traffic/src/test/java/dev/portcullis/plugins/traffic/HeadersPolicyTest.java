@@ -27,8 +27,8 @@ class HeadersPolicyTest {
     @Test
     void requestHeadersRemoveThenSetThenAddWithVariables() {
         HeadersConfig config = new HeadersConfig(
-                map("X-Trace", "${requestId}@${route}", "X-Remove-Me", "re-added"),
-                map("X-Client", "ip=${clientIp} consumer=${consumer}"),
+                map("X-Trace", "%{requestId}@%{route}", "X-Remove-Me", "re-added"),
+                map("X-Client", "ip=%{clientIp} consumer=%{consumer}"),
                 List.of("x-remove-me", "Cookie"));
         assertThat(RecordingErrors.of(config)).isEmpty();
         Policy policy = new RequestHeadersPolicyFactory().create(config, null);
@@ -48,7 +48,7 @@ class HeadersPolicyTest {
 
     @Test
     void consumerIsEmptyWithoutIdentityAndAddKeepsExistingValues() {
-        HeadersConfig config = new HeadersConfig(map("X-Consumer", "[${consumer}]"), null, null);
+        HeadersConfig config = new HeadersConfig(map("X-Consumer", "[%{consumer}]"), null, null);
         Policy policy = new RequestHeadersPolicyFactory().create(config, null);
         TestExchange exchange = TestExchange.get("/");
         exchange.request.headers.add("X-Consumer", "first");
@@ -60,7 +60,7 @@ class HeadersPolicyTest {
 
     @Test
     void responseHeadersApplyInResponsePhaseOnly() {
-        HeadersConfig config = new HeadersConfig(null, map("Server", "portcullis", "X-Request-Id", "${requestId}"), List.of("X-Powered-By"));
+        HeadersConfig config = new HeadersConfig(null, map("Server", "portcullis", "X-Request-Id", "%{requestId}"), List.of("X-Powered-By"));
         Policy policy = new ResponseHeadersPolicyFactory().create(config, null);
         TestExchange exchange = TestExchange.get("/");
         exchange.request.headers.add("X-Powered-By", "client");
@@ -79,7 +79,7 @@ class HeadersPolicyTest {
 
     @Test
     void runtimeValuesCannotSplitTheHeader() {
-        Policy policy = new RequestHeadersPolicyFactory().create(new HeadersConfig(null, map("X-Id", "${requestId}"), null), null);
+        Policy policy = new RequestHeadersPolicyFactory().create(new HeadersConfig(null, map("X-Id", "%{requestId}"), null), null);
         TestExchange exchange = TestExchange.get("/");
         exchange.requestId = "a\r\nInjected: yes";
 
@@ -91,15 +91,15 @@ class HeadersPolicyTest {
     @Test
     void validationNamesEveryProblemWithItsPath() {
         HeadersConfig config = new HeadersConfig(
-                map("X-Ok", "${nope}", "Bad Name", "v"),
-                map("Content-Length", "5", "X-Open", "${requestId", "X-Crlf", "a\nb"),
+                map("X-Ok", "%{nope}", "Bad Name", "v"),
+                map("Content-Length", "5", "X-Open", "%{requestId", "X-Crlf", "a\nb"),
                 List.of("X-Fine", "Transfer-Encoding", ""));
 
         assertThat(RecordingErrors.of(config)).containsExactly(
-                "add.X-Ok: unknown variable '${nope}' (known: ${requestId}, ${clientIp}, ${consumer}, ${route})",
+                "add.X-Ok: unknown variable '%{nope}' (known: %{requestId}, %{clientIp}, %{consumer}, %{route})",
                 "add.Bad Name: not a valid header name: 'Bad Name'",
                 "set.Content-Length: 'Content-Length' is managed by the gateway and cannot be changed",
-                "set.X-Open: unclosed '${' at position 0",
+                "set.X-Open: unclosed '%{' at position 0",
                 "set.X-Crlf: line breaks are not allowed in a header value",
                 "remove[1]: 'Transfer-Encoding' is managed by the gateway and cannot be changed",
                 "remove[2]: not a valid header name: ''");
@@ -111,8 +111,8 @@ class HeadersPolicyTest {
     void templatesWithoutVariablesAreConstantAndDollarAloneIsLiteral() {
         assertThat(HeaderTemplate.parse("costs $5").isConstant()).isTrue();
         assertThat(HeaderTemplate.parse("costs $5").render(TestExchange.get("/"))).isEqualTo("costs $5");
-        assertThat(HeaderTemplate.parse("${route}").isConstant()).isFalse();
-        assertThatThrownBy(() -> HeaderTemplate.parse("${clientip}"))
-                .hasMessageContaining("unknown variable '${clientip}'");
+        assertThat(HeaderTemplate.parse("%{route}").isConstant()).isFalse();
+        assertThatThrownBy(() -> HeaderTemplate.parse("%{clientip}"))
+                .hasMessageContaining("unknown variable '%{clientip}'");
     }
 }

@@ -1,0 +1,289 @@
+#!/usr/bin/env bash
+# Reverse-proxy load test: Portcullis against nginx, both in front of the same nginx upstream,
+# everything on 127.0.0.1. See docs/benchmarks.md for how to read the result.
+#
+#   benchmarks/load/run-proxy.sh                      # defaults: 30 s warm-up, 30 s measured, c=64
+#   WARMUP=10 DURATION=10 benchmarks/load/run-proxy.sh  # a quick look (warm-up too short for the JVM)
+#
+# Targets, each warmed up with the same load and then measured with `wrk --latency`:
+#   direct          wrk -> nginx upstream (the ceiling for this machine)
+#   nginx           wrk -> nginx reverse proxy (1 worker, keepalive 64) -> upstream
+#   portcullis      wrk -> Portcullis (one http route, access log to a file) -> upstream
+#   portcullis-nolog  the same with the access log disabled
+# For the proxies, the CPU time (utime+stime from /proc/PID/stat) of the proxy process (the
+# nginx worker; the whole Portcullis JVM, GC and JIT included) is read before and after the
+# measured run and divided by the requests served.
+#
+# Environment (defaults): WARMUP (30) and DURATION (30) seconds, CONNECTIONS (64), THREADS (2),
+# DIST (distribution/target/portcullis), PORT_BASE (18080: uses 4 ports from there),
+# TARGETS ("direct nginx portcullis portcullis-nolog"), PORTCULLIS_JAVA_OPTS (extra JVM flags,
+# appended to bin/portcullis's defaults), RESULTS (results/<date>-proxy.txt), JFR_DIR (when set,
+# each Portcullis run records a JFR profile of its measured window there, <target>.jfr; read it
+# with `jfr view hot-methods FILE`. Profiling costs a little CPU: take numbers from runs without).
+set -euo pipefail
+
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+
+WARMUP="${WARMUP:-30}"
+DURATION="${DURATION:-30}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+DIST="${DIST:-$repo/distribution/target/portcullis}"
+PORT_BASE="${PORT_BASE:-18080}"
+TARGETS="${TARGETS:-direct nginx portcullis portcullis-nolog}"
+PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
+JFR_DIR="${JFR_DIR:-}"
+RESULTS="${RESULTS:-$here/results/$(date +%Y-%m-%d-%H%M)-proxy.txt}"
+
+UPSTREAM_PORT=$PORT_BASE
+NGINX_PORT=$((PORT_BASE + 1))
+GW_PORT=$((PORT_BASE + 2))
+GW_ADMIN_PORT=$((PORT_BASE + 3))
+
+die() { echo "run-proxy: $*" >&2; exit 1; }
+log() { echo "[$(date +%T)] $*" >&2; }
+
+# --- tools -------------------------------------------------------------------------------------
+need=()
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing ${need[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+  else
+    die "missing ${need[*]}: install them (Debian: sudo apt-get install -y ${need[*]})"
+  fi
+fi
+NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+[ -x "$DIST/bin/portcullis" ] || case " $TARGETS " in
+  *" portcullis"*) die "no distribution at $DIST: build it with ./mvnw -B -DskipTests package -pl distribution -am" ;;
+esac
+for p in $UPSTREAM_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p is in use (set PORT_BASE)"; fi
+done
+
+# --- cleanup and time bound ------------------------------------------------------------------------
+work="$(mktemp -d /tmp/portcullis-load.XXXXXX)"
+pids=()
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+n_targets=$(wc -w <<<"$TARGETS")
+budget=$(( n_targets * (WARMUP + DURATION + 60) + 60 ))
+main_pid=$$
+( trap 'kill "$s" 2>/dev/null; exit 0' TERM
+  sleep "$budget" & s=$!
+  wait "$s" && { echo "run-proxy: over the time budget of ${budget}s, stopping" >&2; kill -TERM "$main_pid"; } ) &
+pids+=($!)
+
+# --- helpers -------------------------------------------------------------------------------------
+clk_tck=$(getconf CLK_TCK)
+
+# utime+stime of a process in clock ticks (fields 14 and 15, counted after the ")" of comm)
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
+
+wait_http() { # url seconds [pid that must stay alive]
+  local i
+  for ((i = 0; i < $2 * 10; i++)); do
+    curl -sf -o /dev/null "$1" && return 0
+    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi
+    sleep 0.1
+  done
+  return 1
+}
+
+# wrk latency like "812.00us", "3.25ms", "1.02s" -> microseconds
+to_us() { awk -v v="$1" 'BEGIN {
+  n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+  if (u == "ms") n *= 1000; else if (u == "s") n *= 1000000; else if (u == "m") n *= 60000000
+  printf "%.0f", n }'; }
+
+# Starts nginx in the foreground of a background job; sets started_pid to its master.
+start_nginx() { # name conf-body
+  local conf="$work/$1.conf"
+  mkdir -p "$work/$1"
+  cat >"$conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/$1/nginx.pid;
+error_log $work/$1/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/$1/body;
+  proxy_temp_path $work/$1/proxy;
+  fastcgi_temp_path $work/$1/fastcgi;
+  uwsgi_temp_path $work/$1/uwsgi;
+  scgi_temp_path $work/$1/scgi;
+  keepalive_requests 1000000;
+$2
+}
+EOF
+  "$NGINX" -e "$work/$1/error.log" -p "$work/$1" -c "$conf" >"$work/$1/stdout.log" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+}
+
+nginx_worker() { # master pid -> its one worker
+  local w i
+  for ((i = 0; i < 50; i++)); do
+    w=$(ps -o pid= --ppid "$1" | head -1 | tr -d ' ')
+    [ -n "$w" ] && { echo "$w"; return 0; }
+    sleep 0.1
+  done
+  die "nginx master $1 has no worker"
+}
+
+# Starts Portcullis (bin/portcullis execs the JVM, so the job's pid is the JVM's); sets started_pid.
+start_portcullis() { # access-log: file|off
+  local conf="$work/portcullis-$1.yaml" log_line
+  if [ "$1" = file ]; then
+    log_line="accessLog: { enabled: true, file: $work/access.log }"
+  else
+    log_line="accessLog: { enabled: false }"
+  fi
+  cat >"$conf" <<EOF
+server:
+  host: 127.0.0.1
+  port: $GW_PORT
+  admin: { host: 127.0.0.1, port: $GW_ADMIN_PORT }
+  watchConfig: false
+  shutdownGracePeriod: 2s
+  $log_line
+routes:
+  - name: upstream
+    match: { pathPrefix: / }
+    backend:
+      type: http
+      targets: [ { url: "http://127.0.0.1:$UPSTREAM_PORT" } ]
+      pool: { maxIdlePerTarget: 64 }
+EOF
+  JAVA_OPTS="$PORTCULLIS_JAVA_OPTS" "$DIST/bin/portcullis" run --config "$conf" >"$work/portcullis-$1.out" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+  wait_http "http://127.0.0.1:$GW_PORT/ping" 60 "$started_pid" || { cat "$work/portcullis-$1.out" >&2; die "Portcullis did not answer on :$GW_PORT"; }
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+raw="$work/raw.txt"
+: >"$raw"
+rows=()
+
+# Records a JFR profile of a JVM for the next DURATION seconds (attach with the JVM's own jcmd).
+start_jfr() { # pid name
+  local jcmd
+  jcmd="$(dirname "$(readlink -f "/proc/$1/exe")")/jcmd"
+  mkdir -p "$JFR_DIR"
+  "$jcmd" "$1" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$JFR_DIR/$2.jfr" >/dev/null
+}
+
+# measure name url cpu-pid(or -) [jvm]
+measure() {
+  local name=$1 url=$2 pid=$3 out before after reqs rps p50 p99 cpu errs
+  log "$name: warm-up ${WARMUP}s"
+  timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
+  [ "${4:-}" = jvm ] && [ -n "$JFR_DIR" ] && start_jfr "$pid" "$name"
+  log "$name: measuring ${DURATION}s"
+  [ "$pid" != - ] && before=$(cpu_ticks "$pid")
+  out=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
+  if [ "$pid" != - ] && ! kill -0 "$pid" 2>/dev/null; then
+    [ "${4:-}" = jvm ] && tail -n 30 "$work"/portcullis-*.out >&2
+    die "$name: the proxy process $pid exited during the run"
+  fi
+  [ "$pid" != - ] && after=$(cpu_ticks "$pid")
+  printf '=== %s (%s)\n%s\n\n' "$name" "$url" "$out" >>"$raw"
+  reqs=$(awk '/requests in/ { print $1 }' <<<"$out")
+  rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
+  p50=$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
+  p99=$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
+  errs=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$out")
+  if [ "$pid" != - ]; then
+    cpu=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$reqs" 'BEGIN { printf "%.1f", t * 1000000 / hz / n }')
+  else
+    cpu=-
+  fi
+  rows+=("$name $rps $p50 $p99 $cpu $errs")
+  log "$name: $rps req/s, p50 ${p50}us, p99 ${p99}us, cpu ${cpu}us/req, errors $errs"
+}
+
+# --- run -----------------------------------------------------------------------------------------
+body='{"id":42,"status":"shipped","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}]}'
+start_nginx upstream "  server {
+    listen 127.0.0.1:$UPSTREAM_PORT;
+    location / { default_type application/json; return 200 '$body'; }
+  }"
+start_nginx proxy "  upstream up { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location / {
+      proxy_pass http://up;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+    }
+  }"
+nx_master=$started_pid
+wait_http "http://127.0.0.1:$UPSTREAM_PORT/ping" 10 || die "nginx upstream did not start: $(cat "$work/upstream/error.log")"
+wait_http "http://127.0.0.1:$NGINX_PORT/ping" 10 || die "nginx proxy did not start: $(cat "$work/proxy/error.log")"
+nx_worker=$(nginx_worker "$nx_master")
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for t in $TARGETS; do
+  case $t in
+    direct) measure direct "http://127.0.0.1:$UPSTREAM_PORT/ping" - ;;
+    nginx) measure nginx "http://127.0.0.1:$NGINX_PORT/ping" "$nx_worker" ;;
+    portcullis | portcullis-nolog)
+      mode=file; [ "$t" = portcullis-nolog ] && mode=off
+      log "$t: starting Portcullis"
+      start_portcullis $mode
+      gw=$started_pid
+      measure "$t" "http://127.0.0.1:$GW_PORT/ping" "$gw" jvm
+      [ -n "$JFR_DIR" ] && sleep 2 # let the recording end and write its file
+      stop "$gw"
+      ;;
+    *) die "unknown target $t" ;;
+  esac
+done
+
+# --- report --------------------------------------------------------------------------------------
+declare -A rps_of cpu_of
+for r in "${rows[@]}"; do
+  read -r name rps _ _ cpu _ <<<"$r"
+  rps_of[$name]=$rps
+  cpu_of[$name]=$cpu
+done
+{
+  echo "# Portcullis reverse-proxy load test, $(date -u +%FT%TZ)"
+  echo "# machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average before: $load_before (shared machine)"
+  echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency after ${WARMUP}s warm-up; GET /ping, ${#body}-byte JSON from nginx"
+  echo "# $("$NGINX" -v 2>&1); $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }')"
+  [ -x "$DIST/bin/portcullis" ] && echo "# portcullis: $("$DIST/bin/portcullis" version 2>/dev/null | head -1); extra JVM flags: '${PORTCULLIS_JAVA_OPTS}'"
+  echo
+  printf '%-18s %10s %10s %10s %14s %8s\n' target RPS p50_us p99_us cpu_us/req errors
+  for r in "${rows[@]}"; do
+    # shellcheck disable=SC2086
+    printf '%-18s %10s %10s %10s %14s %8s\n' $r
+  done
+  echo
+  for p in portcullis portcullis-nolog; do
+    if [ -n "${rps_of[$p]:-}" ] && [ -n "${rps_of[nginx]:-}" ]; then
+      awk -v p="$p" -v a="${rps_of[$p]}" -v b="${rps_of[nginx]}" -v ca="${cpu_of[$p]}" -v cb="${cpu_of[nginx]}" \
+        'BEGIN { printf "%s/nginx: throughput %.2fx, CPU per request %.2fx (target: throughput >= 0.8x at <= 40 us CPU/request)\n", p, a / b, ca / cb }'
+    fi
+  done
+  echo
+  echo "# raw wrk output"
+  cat "$raw"
+} >"$work/report.txt"
+mkdir -p "$(dirname "$RESULTS")"
+cp "$work/report.txt" "$RESULTS"
+sed '/^# raw wrk output/,$d' "$work/report.txt"
+log "results written to $RESULTS"

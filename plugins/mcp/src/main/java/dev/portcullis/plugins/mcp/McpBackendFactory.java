@@ -1,0 +1,51 @@
+package dev.portcullis.plugins.mcp;
+
+import dev.portcullis.spi.Backend;
+import dev.portcullis.spi.BackendFactory;
+import dev.portcullis.spi.PluginContext;
+import java.net.http.HttpClient;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import org.pf4j.Extension;
+
+/** Creates {@code mcp} backends: one governed Streamable HTTP endpoint in front of several MCP servers. */
+@Extension
+public final class McpBackendFactory implements BackendFactory<McpBackendConfig> {
+
+    private static final String VERSION = "0.1.0";
+
+    @Override
+    public String type() {
+        return "mcp";
+    }
+
+    @Override
+    public Class<McpBackendConfig> configType() {
+        return McpBackendConfig.class;
+    }
+
+    @Override
+    public Backend create(McpBackendConfig config, PluginContext context) {
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+        Map<String, Upstream> upstreams = new LinkedHashMap<>();
+        for (McpServerConfig s : config.servers()) {
+            upstreams.put(s.name(), new Upstream(s, client, config.requestTimeout()));
+        }
+        Federation federation = new Federation(upstreams, config.requestTimeout(), VERSION);
+        // one key space per set of servers: a session only continues where the same servers stand
+        String scope = Integer.toHexString(upstreams.keySet().hashCode());
+        Sessions sessions = new Sessions(context.store(config.store()), scope, config.sessionTtl());
+        return new McpBackend(federation, sessions, config, client::shutdownNow);
+    }
+
+    @Override
+    public String description() {
+        return "MCP gateway: Streamable HTTP proxy federating MCP servers, with sessions and access checks";
+    }
+}
