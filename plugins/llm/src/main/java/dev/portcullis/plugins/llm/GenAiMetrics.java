@@ -1,6 +1,7 @@
 package dev.portcullis.plugins.llm;
 
 import dev.portcullis.spi.llm.Usage;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -11,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * OpenTelemetry GenAI client metrics: {@code gen_ai.client.token.usage} (by
  * {@code gen_ai.token.type}) and {@code gen_ai.client.operation.duration}, with
  * {@code gen_ai.provider.name} (the provider type), {@code gen_ai.request.model} (the public
- * alias), {@code gen_ai.response.model} and {@code portcullis.llm.provider} (the configured name).
+ * alias), {@code gen_ai.response.model} and {@code portcullis.llm.provider} (the configured name);
+ * {@code gen_ai.client.operation.time_to_first_chunk} for streams; and the gateway's own
+ * {@code portcullis.llm.provider.errors} (by provider and kind) and {@code portcullis.llm.failovers}.
  */
 final class GenAiMetrics {
 
@@ -39,6 +42,40 @@ final class GenAiMetrics {
         if (usage != null && errorType == null) {
             tokens(tags, "input").record(usage.inputTokens());
             tokens(tags, "output").record(usage.outputTokens());
+        }
+    }
+
+    /** Time from the request to the first streamed content, failovers included. */
+    void firstChunk(Provider provider, String requestModel, long nanos) {
+        if (registry != null) {
+            Timer.builder("gen_ai.client.operation.time_to_first_chunk")
+                    .description("Time to the first chunk of a streamed answer")
+                    .tags("gen_ai.provider.name", provider.adapter.type(), "portcullis.llm.provider", provider.name,
+                            "gen_ai.request.model", requestModel)
+                    .register(registry)
+                    .record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** A provider attempt failed ({@code kind}: timeout, unreachable, unusable-answer or the status). */
+    void providerError(Provider provider, String kind) {
+        if (registry != null) {
+            Counter.builder("portcullis.llm.provider.errors")
+                    .description("Failed provider attempts")
+                    .tags("portcullis.llm.provider", provider.name, "kind", kind)
+                    .register(registry)
+                    .increment();
+        }
+    }
+
+    /** A request was served by a provider other than its first choice. */
+    void failover(Provider servedBy, String requestModel) {
+        if (registry != null) {
+            Counter.builder("portcullis.llm.failovers")
+                    .description("Requests served after failing over")
+                    .tags("portcullis.llm.provider", servedBy.name, "gen_ai.request.model", requestModel)
+                    .register(registry)
+                    .increment();
         }
     }
 

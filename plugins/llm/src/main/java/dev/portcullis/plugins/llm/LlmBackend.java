@@ -130,11 +130,12 @@ final class LlmBackend implements Backend {
                 res = http.send(toHttp(pr), HttpResponse.BodyHandlers.ofInputStream());
             } catch (HttpTimeoutException e) {
                 last = new ChatError(504, "provider " + p.name + " did not answer within " + config.timeout().toMillis() + "ms");
-                LOG.debug("llm provider {} timed out", p.name);
+                failed(p, "timeout");
                 continue;
             } catch (IOException e) {
                 last = new ChatError(502, "provider " + p.name + " could not be reached");
                 LOG.debug("llm provider {} unreachable: {}", p.name, e.toString());
+                failed(p, "unreachable");
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -147,9 +148,14 @@ final class LlmBackend implements Backend {
                         ? stream(exchange, format, request, p, res, start)
                         : complete(exchange, format, request, p, res, start);
                 if (r != null) {
+                    p.recordSuccess();
+                    if (a > 0) {
+                        metrics.failover(p, alias);
+                    }
                     return r;
                 }
                 last = new ChatError(502, "provider " + p.name + " sent an unusable answer");
+                failed(p, "unusable-answer");
                 continue;
             }
             ChatError err = p.adapter.parseError(status, readAtMost(res.body(), MAX_ERROR_BODY));
@@ -163,7 +169,11 @@ final class LlmBackend implements Backend {
                 p.coolDown(lastRetryAfter, System.nanoTime());
             }
             last = new ChatError(status, "provider " + p.name + " answered " + status + ": " + err.message());
-            LOG.debug("llm provider {} answered {}", p.name, status);
+            if (status == 429) {
+                metrics.providerError(p, "429"); // busy, not broken: Retry-After decides
+            } else {
+                failed(p, Integer.toString(status));
+            }
         }
         if (last == null) {
             last = new ChatError(499, "the client went away");
@@ -221,9 +231,20 @@ final class LlmBackend implements Backend {
             return null;
         }
         served(exchange, p);
+        metrics.firstChunk(p, alias, System.nanoTime() - start);
         Response r = Response.of(200, "text/event-stream", Body.ofEvents(source));
         r.headers().set("Cache-Control", "no-cache");
         return withProvider(r, p);
+    }
+
+    /** Counts a provider failure and feeds its circuit breaker. */
+    private void failed(Provider p, String kind) {
+        metrics.providerError(p, kind);
+        if (p.recordFailure(config.circuitBreaker(), System.nanoTime())) {
+            LOG.debug("llm provider {} set aside for {} after repeated failures ({})", p.name, config.circuitBreaker().cooldown(), kind);
+        } else {
+            LOG.debug("llm provider {} failed: {}", p.name, kind);
+        }
     }
 
     private static void served(Exchange exchange, Provider p) {

@@ -21,6 +21,7 @@ import java.util.Set;
  *                        {@code least-latency} (lowest recent latency first)
  * @param providers       the providers (at least one)
  * @param retry           attempts and backoff across providers
+ * @param circuitBreaker  when a failing provider is set aside
  * @param connectTimeout  TCP/TLS connect timeout per attempt (default 5s)
  * @param timeout         time to the provider's response headers (default 120s)
  * @param streamIdleTimeout the longest silence inside a provider's event stream before it is
@@ -32,6 +33,7 @@ public record LlmBackendConfig(
         Strategy strategy,
         List<ProviderConfig> providers,
         RetryConfig retry,
+        BreakerConfig circuitBreaker,
         Duration connectTimeout,
         Duration timeout,
         Duration streamIdleTimeout,
@@ -53,6 +55,7 @@ public record LlmBackendConfig(
         strategy = strategy == null ? Strategy.FAILOVER : strategy;
         providers = providers == null ? List.of() : List.copyOf(providers);
         retry = retry == null ? new RetryConfig(null, null, null) : retry;
+        circuitBreaker = circuitBreaker == null ? new BreakerConfig(null, null) : circuitBreaker;
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         timeout = timeout == null ? Duration.ofSeconds(120) : timeout;
         streamIdleTimeout = streamIdleTimeout == null ? Duration.ofSeconds(60) : streamIdleTimeout;
@@ -78,6 +81,7 @@ public record LlmBackendConfig(
             }
         }
         retry.validate(errors.at("retry"));
+        circuitBreaker.validate(errors.at("circuitBreaker"));
         if (connectTimeout.isNegative() || connectTimeout.isZero()) {
             errors.add("connectTimeout", "must be positive");
         }
@@ -158,6 +162,34 @@ public record LlmBackendConfig(
         @Override
         public String toString() {
             return "ProviderConfig[name=" + name + ", type=" + type + ", baseUrl=" + baseUrl + ", apiKey=<redacted>, models=" + models + "]";
+        }
+    }
+
+    /**
+     * A per-provider circuit breaker: after {@code failures} consecutive failures (connect errors,
+     * timeouts, 5xx, streams that break before they start) the provider goes to the back of every
+     * order for {@code cooldown}; one more failure after that sets it aside again, a success
+     * closes the breaker. A set-aside provider is still tried when every other one failed.
+     *
+     * @param failures consecutive failures that open the breaker (default 5)
+     * @param cooldown how long it stays open (default 30s)
+     */
+    public record BreakerConfig(Integer failures, Duration cooldown) implements Validatable {
+
+        /** Applies defaults. */
+        public BreakerConfig {
+            failures = failures == null ? 5 : failures;
+            cooldown = cooldown == null ? Duration.ofSeconds(30) : cooldown;
+        }
+
+        @Override
+        public void validate(ConfigErrors errors) {
+            if (failures < 1) {
+                errors.add("failures", "must be at least 1");
+            }
+            if (cooldown.isNegative()) {
+                errors.add("cooldown", "must not be negative");
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import dev.portcullis.spi.llm.ProviderAdapter;
 import dev.portcullis.spi.llm.ProviderEndpoint;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A configured provider at run time: its adapter and endpoint, model names, and what the
@@ -23,6 +24,7 @@ final class Provider {
     // written by concurrent requests without a lock: a lost update only blurs the average
     private volatile long latencyNanos;
     private volatile long coolUntilNanos;
+    private final AtomicInteger consecutiveFailures = new AtomicInteger();
 
     Provider(String name, ProviderAdapter adapter, ProviderEndpoint endpoint, Map<String, String> models, int weight) {
         this.name = name;
@@ -43,9 +45,28 @@ final class Provider {
         return latencyNanos;
     }
 
-    /** Prefer other providers for {@code d} (the provider said {@code Retry-After}). */
+    /** Prefer other providers for {@code d} (a {@code Retry-After}, or an open breaker); never shortens a cool-down. */
     void coolDown(Duration d, long nowNanos) {
-        coolUntilNanos = nowNanos + d.toNanos();
+        long until = nowNanos + d.toNanos();
+        if (until - coolUntilNanos > 0) {
+            coolUntilNanos = until;
+        }
+    }
+
+    /** A call succeeded: the breaker closes. */
+    void recordSuccess() {
+        if (consecutiveFailures.get() != 0) {
+            consecutiveFailures.set(0);
+        }
+    }
+
+    /** A call failed; returns whether the breaker (re)opened and the provider cools down. */
+    boolean recordFailure(LlmBackendConfig.BreakerConfig breaker, long nowNanos) {
+        if (consecutiveFailures.incrementAndGet() >= breaker.failures()) {
+            coolDown(breaker.cooldown(), nowNanos);
+            return true;
+        }
+        return false;
     }
 
     boolean coolingDown(long nowNanos) {

@@ -190,6 +190,38 @@ class LlmHttpGatewayTest {
         }
     }
 
+    @Test
+    void aFailingProviderIsSetAsideByItsCircuitBreaker() throws Exception {
+        fx.gateway.reload("""
+                server: { accessLog: { enabled: false } }
+                routes:
+                  - name: llm
+                    match: { pathPrefix: /v1 }
+                    backend:
+                      type: llm
+                      retry: { backoff: 1ms }
+                      circuitBreaker: { failures: 2, cooldown: 1m }
+                      providers:
+                        - { name: flaky, type: openai, baseUrl: "%s/openai/fail/v1", apiKey: "k", models: { chat: gpt-4o-mini } }
+                        - { name: steady, type: openai, baseUrl: "%s/openai/ok/v1", apiKey: "k", models: { chat: gpt-4o-mini } }
+                """.formatted(fx.mocks.url(), fx.mocks.url()));
+        try {
+            String body = "{\"model\":\"chat\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> r = post("/v1/chat/completions", body);
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("X-Portcullis-Provider")).contains("steady");
+            }
+            // two failures open the breaker; later requests go straight to the steady provider
+            assertThat(fx.mocks.received("/openai/fail/")).hasSize(2);
+            String metrics = HTTP.send(HttpRequest.newBuilder(fx.gateway.adminUri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("portcullis_llm_provider_errors_total{kind=\"500\",portcullis_llm_provider=\"flaky\"} 2.0")
+                    .contains("portcullis_llm_failovers_total{gen_ai_request_model=\"chat\",portcullis_llm_provider=\"steady\"} 2.0");
+        } finally {
+            fx.gateway.reload(fx.yaml);
+        }
+    }
+
     private String downOnlyConfig() {
         return """
                 server: { accessLog: { enabled: false } }

@@ -45,6 +45,7 @@ final class MockProviders implements AutoCloseable {
         server.createContext("/openai/down/", ex -> handle(ex, e -> down(e, OPENAI_503)));
         server.createContext("/openai/slow/", ex -> handle(ex, this::openAiSlow));
         server.createContext("/openai/stall/", ex -> handle(ex, this::openAiStall));
+        server.createContext("/openai/fail/", ex -> handle(ex, e -> json(e.ex, 500, OPENAI_500)));
         server.createContext("/anthropic/ok/", ex -> handle(ex, this::anthropicOk));
         server.createContext("/anthropic/down/", ex -> handle(ex, e -> down(e, ANTHROPIC_503)));
         server.createContext("/anthropic/error/", ex -> handle(ex, this::anthropicMidStreamError));
@@ -143,6 +144,8 @@ final class MockProviders implements AutoCloseable {
             "{\"id\":\"chatcmpl-t1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"tool_calls\"}],\"usage\":null}",
             "{\"id\":\"chatcmpl-t1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[],\"usage\":{\"prompt_tokens\":80,\"completion_tokens\":30,\"total_tokens\":110,\"prompt_tokens_details\":{\"cached_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0}}}",
             "[DONE]");
+
+    static final String OPENAI_500 = "{\"error\":{\"message\":\"The server had an error while processing your request. Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
 
     static final String OPENAI_503 = "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
 
