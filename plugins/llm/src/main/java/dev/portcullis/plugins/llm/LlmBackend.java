@@ -23,6 +23,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +46,16 @@ final class LlmBackend implements Backend {
     private final List<String> aliases;
     private final ProviderOrder order;
     private final HttpClient http;
+    private final ExecutorService httpExecutor;
     private final GenAiMetrics metrics;
     private final ClientFormat openAi;
     private final ClientFormat anthropic = new AnthropicClientFormat();
     private final ScheduledExecutorService scheduler;
 
-    LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, HttpClient http, GenAiMetrics metrics,
-            ScheduledExecutorService scheduler, java.time.Clock clock) {
+    LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, HttpClient http, ExecutorService httpExecutor,
+            GenAiMetrics metrics, ScheduledExecutorService scheduler, java.time.Clock clock) {
         this.config = config;
+        this.httpExecutor = httpExecutor;
         this.scheduler = scheduler;
         this.byAlias = byAlias;
         this.aliases = List.copyOf(byAlias.keySet());
@@ -144,19 +147,20 @@ final class LlmBackend implements Backend {
             p.recordLatency(System.nanoTime() - sent);
             int status = res.statusCode();
             if (status / 100 == 2) {
-                Response r = request.chat().stream()
-                        ? stream(exchange, format, request, p, res, start)
-                        : complete(exchange, format, request, p, res, start);
-                if (r != null) {
+                try {
+                    Response r = request.chat().stream()
+                            ? stream(exchange, format, request, p, res, start)
+                            : complete(exchange, format, request, p, res, start);
                     p.recordSuccess();
                     if (a > 0) {
                         metrics.failover(p, alias);
                     }
                     return r;
+                } catch (AttemptFailed e) {
+                    last = e.error;
+                    failed(p, e.kind);
+                    continue;
                 }
-                last = new ChatError(502, "provider " + p.name + " sent an unusable answer");
-                failed(p, "unusable-answer");
-                continue;
             }
             ChatError err = p.adapter.parseError(status, readAtMost(res.body(), MAX_ERROR_BODY));
             if (!retryable(status)) {
@@ -187,25 +191,22 @@ final class LlmBackend implements Backend {
     }
 
     private Response complete(Exchange exchange, ClientFormat format, ClientFormat.ClientRequest request, Provider p,
-            HttpResponse<InputStream> res, long start) {
+            HttpResponse<InputStream> res, long start) throws AttemptFailed {
         byte[] bytes;
+        long max = config.maxResponseBody().bytes();
         try (InputStream in = res.body()) {
-            long max = config.maxResponseBody().bytes();
             bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-            if (bytes.length > max) {
-                LOG.debug("llm provider {} answer exceeds {} bytes", p.name, max);
-                return null;
-            }
         } catch (IOException e) {
-            LOG.debug("llm provider {} answer failed: {}", p.name, e.toString());
-            return null;
+            throw new AttemptFailed("broken-answer", new ChatError(502, "provider " + p.name + " broke off its answer"));
+        }
+        if (bytes.length > max) {
+            throw new AttemptFailed("unusable-answer", new ChatError(502, "provider " + p.name + " answered with more than " + max + " bytes"));
         }
         ChatResponse answer;
         try {
             answer = p.adapter.parseResponse(bytes);
         } catch (IllegalArgumentException e) {
-            LOG.debug("llm provider {} answer unreadable: {}", p.name, e.getMessage());
-            return null;
+            throw new AttemptFailed("unusable-answer", new ChatError(502, "provider " + p.name + " sent an unreadable answer: " + e.getMessage()));
         }
         served(exchange, p);
         exchange.attributes().set(LlmAttributes.USAGE, answer.usage());
@@ -214,7 +215,7 @@ final class LlmBackend implements Backend {
     }
 
     private Response stream(Exchange exchange, ClientFormat format, ClientFormat.ClientRequest request, Provider p,
-            HttpResponse<InputStream> res, long start) {
+            HttpResponse<InputStream> res, long start) throws AttemptFailed {
         String alias = request.chat().model();
         LlmEventSource source = new LlmEventSource(new SseReader(res.body()), p.adapter.streamDecoder(),
                 format.streamEncoder(request), (usage, model, error) -> {
@@ -227,14 +228,25 @@ final class LlmBackend implements Backend {
         source.watch(scheduler, config.streamIdleTimeout());
         ChatError failed = source.prime();
         if (failed != null) {
-            LOG.debug("llm provider {} stream failed before it started: {}", p.name, failed.message());
-            return null;
+            throw new AttemptFailed("broken-stream", new ChatError(failed.status(), "provider " + p.name + ": " + failed.message()));
         }
         served(exchange, p);
         metrics.firstChunk(p, alias, System.nanoTime() - start);
         Response r = Response.of(200, "text/event-stream", Body.ofEvents(source));
         r.headers().set("Cache-Control", "no-cache");
         return withProvider(r, p);
+    }
+
+    /** A provider attempt that answered 2xx but could not be used; the next attempt may do better. */
+    private static final class AttemptFailed extends Exception {
+        final String kind;
+        final transient ChatError error;
+
+        AttemptFailed(String kind, ChatError error) {
+            super(error.message(), null, false, false);
+            this.kind = kind;
+            this.error = error;
+        }
     }
 
     /** Counts a provider failure and feeds its circuit breaker. */
@@ -314,6 +326,8 @@ final class LlmBackend implements Backend {
 
     @Override
     public void close() {
+        // graceful: streams still being served by the retired config run to their end
         http.shutdown();
+        httpExecutor.shutdown();
     }
 }

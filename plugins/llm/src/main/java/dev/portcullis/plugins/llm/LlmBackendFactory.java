@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.pf4j.Extension;
 
@@ -51,12 +52,13 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
             }
         }
         byAlias.replaceAll((k, v) -> List.copyOf(v));
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         HttpClient http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .executor(executor)
                 .build();
-        return new LlmBackend(config, byAlias, http, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC());
+        return new LlmBackend(config, byAlias, http, executor, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC());
     }
 }

@@ -73,12 +73,12 @@ final class LlmEventSource implements EventSource {
     }
 
     /**
-     * Reads upstream until the first canonical event, before anything is sent to the client, so
-     * a provider that fails at once can still be failed over. Returns null when the stream
+     * Reads upstream until the first content (text, tool call or stop), before anything is sent
+     * to the client, so a provider that fails before it says anything can still be failed over. Returns null when the stream
      * started, else the failure (the source is then closed).
      */
     ChatError prime() {
-        while (queue.isEmpty() && !ended) {
+        while (!sawContent && !ended) {
             SseEvent up;
             try {
                 up = upstream.next();

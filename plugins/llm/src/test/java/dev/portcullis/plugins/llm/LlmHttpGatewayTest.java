@@ -100,6 +100,23 @@ class LlmHttpGatewayTest {
     }
 
     @Test
+    void aStreamThatFailsBeforeItsFirstContentFailsOver() throws Exception {
+        HttpResponse<String> r = post("/v1/messages",
+                "{\"model\":\"early-error\",\"max_tokens\":50,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("X-Portcullis-Provider")).contains("openai");
+        assertThat(r.body()).contains("Hello").doesNotContain("event: error");
+        assertThat(fx.mocks.received("/anthropic/early-error/")).hasSize(1);
+
+        HttpResponse<String> o = post("/v1/chat/completions",
+                "{\"model\":\"early-error\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        assertThat(o.headers().firstValue("X-Portcullis-Provider")).contains("openai");
+        List<String> data = data(o.body());
+        assertThat(data.get(data.size() - 1)).isEqualTo("[DONE]");
+        assertThat(o.body()).doesNotContain("\"error\"");
+    }
+
+    @Test
     void midStreamFailureEndsTheOpenAiStreamWithAnErrorChunkAndNoDone() throws Exception {
         HttpResponse<String> r = post("/v1/chat/completions",
                 "{\"model\":\"claude-broken\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");

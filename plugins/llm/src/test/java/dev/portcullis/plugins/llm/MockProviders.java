@@ -19,7 +19,8 @@ import java.util.concurrent.Executors;
  * (the JSON below is the shape the real APIs send). Behaviour by base path:
  * {@code /openai/ok}, {@code /openai/down} (503 + Retry-After), {@code /openai/slow} (a long,
  * slow stream that notes when its reader went away), {@code /anthropic/ok},
- * {@code /anthropic/down}, {@code /anthropic/error} (an {@code error} event mid-stream).
+ * {@code /anthropic/down}, {@code /anthropic/error} (an {@code error} event mid-stream), {@code /anthropic/early-error} (an
+ * {@code error} event right after {@code message_start}).
  * Answers with a tool call when the request offers tools and its last message is not a tool
  * result; with text otherwise.
  */
@@ -49,6 +50,8 @@ final class MockProviders implements AutoCloseable {
         server.createContext("/anthropic/ok/", ex -> handle(ex, this::anthropicOk));
         server.createContext("/anthropic/down/", ex -> handle(ex, e -> down(e, ANTHROPIC_503)));
         server.createContext("/anthropic/error/", ex -> handle(ex, this::anthropicMidStreamError));
+        server.createContext("/anthropic/early-error/", ex -> handle(ex, e -> sse(e.ex, List.of(
+                frames(ANTHROPIC_TEXT_STREAM.subList(0, 1)).get(0), "event: error\ndata: " + ANTHROPIC_503 + "\n\n"), 0)));
         server.start();
     }
 
