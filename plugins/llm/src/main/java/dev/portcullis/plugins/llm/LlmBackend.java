@@ -1,5 +1,7 @@
 package dev.portcullis.plugins.llm;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.BodyTooLargeException;
@@ -9,7 +11,6 @@ import dev.portcullis.spi.Request;
 import dev.portcullis.spi.Response;
 import dev.portcullis.spi.StandardAttributes;
 import dev.portcullis.spi.llm.ChatError;
-import dev.portcullis.spi.llm.ChatRequest;
 import dev.portcullis.spi.llm.ChatResponse;
 import dev.portcullis.spi.llm.LlmAttributes;
 import dev.portcullis.spi.llm.ProviderRequest;
@@ -82,10 +83,13 @@ final class LlmBackend implements Backend {
             ClientFormat f = req.headers().contains("anthropic-version") ? anthropic : openAi;
             return Response.of(200, "application/json", Body.of(f.models(aliases)));
         }
+        if (path.endsWith("/embeddings")) {
+            return req.method().equals("POST") ? embeddings(exchange) : openAi.error(405, "method_not_allowed", "use POST " + path);
+        }
         boolean chat = path.endsWith("/chat/completions");
         if (!chat && !path.endsWith("/messages")) {
             return openAi.error(404, "unknown_url", "Unknown request URL: " + req.method() + " " + path
-                    + " (this route serves POST /v1/chat/completions, POST /v1/messages and GET /v1/models)");
+                    + " (this route serves POST /v1/chat/completions, POST /v1/messages, POST /v1/embeddings and GET /v1/models)");
         }
         ClientFormat format = chat ? openAi : anthropic;
         if (!req.method().equals("POST")) {
@@ -106,13 +110,81 @@ final class LlmBackend implements Backend {
         if (candidates == null) {
             return format.error(404, "model_not_found", "The model '" + alias + "' does not exist or you do not have access to it.");
         }
-        return dispatch(exchange, format, request, candidates);
+        return dispatch(exchange, format, alias, candidates, new Call() {
+            @Override
+            public ProviderRequest request(Provider p) {
+                return p.adapter.chatRequest(request.chat().withModel(p.models.get(alias)), p.endpoint);
+            }
+
+            @Override
+            public Response answer(Provider p, HttpResponse<InputStream> res, long start) throws AttemptFailed {
+                return request.chat().stream()
+                        ? stream(exchange, format, request, p, res, start)
+                        : complete(exchange, format, request, p, res, start);
+            }
+        });
+    }
+
+    /** What one kind of client call does with a provider: build its request, use its 2xx answer. */
+    private interface Call {
+        ProviderRequest request(Provider p);
+
+        Response answer(Provider p, HttpResponse<InputStream> res, long start) throws AttemptFailed;
+    }
+
+    /** OpenAI embeddings, passed through to OpenAI-format providers with the model name swapped. */
+    private Response embeddings(Exchange exchange) {
+        byte[] body;
+        ObjectNode json;
+        try {
+            body = exchange.request().body().bytes(config.maxRequestBody().bytes());
+            if (!(Json.parse(body) instanceof ObjectNode o)) {
+                return openAi.error(400, null, "the body must be a JSON object");
+            }
+            json = o;
+            Json.required(json, "model");
+            Json.required(json, "input");
+        } catch (BodyTooLargeException e) {
+            return openAi.error(413, "request_too_large", "the request body exceeds " + config.maxRequestBody().bytes() + " bytes");
+        } catch (UncheckedIOException e) {
+            return openAi.error(400, "invalid_request", "the request body could not be read");
+        } catch (IllegalArgumentException e) {
+            return openAi.error(400, null, e.getMessage());
+        }
+        String alias = json.get("model").asText();
+        List<Provider> candidates = byAlias.getOrDefault(alias, List.of()).stream()
+                .filter(p -> p.adapter instanceof OpenAiAdapter).toList();
+        if (candidates.isEmpty()) {
+            return openAi.error(404, "model_not_found", "The model '" + alias + "' does not exist or has no embeddings provider.");
+        }
+        return dispatch(exchange, openAi, alias, candidates, new Call() {
+            @Override
+            public ProviderRequest request(Provider p) {
+                json.put("model", p.models.get(alias));
+                return ((OpenAiAdapter) p.adapter).embeddingsRequest(Json.bytes(json), p.models.get(alias), p.endpoint);
+            }
+
+            @Override
+            public Response answer(Provider p, HttpResponse<InputStream> res, long start) throws AttemptFailed {
+                byte[] bytes = readAnswer(p, res);
+                JsonNode answer;
+                try {
+                    answer = Json.parse(bytes);
+                } catch (IllegalArgumentException e) {
+                    throw new AttemptFailed("unusable-answer", new ChatError(502, "provider " + p.name + " sent an unreadable answer"));
+                }
+                if (answer instanceof ObjectNode o && o.has("model")) {
+                    o.put("model", alias);
+                }
+                served(exchange, p);
+                return withProvider(Response.of(200, "application/json", Body.of(Json.bytes(answer))), p);
+            }
+        });
     }
 
     /** Tries the providers in strategy order until one answers, or attempts run out. */
-    private Response dispatch(Exchange exchange, ClientFormat format, ClientFormat.ClientRequest request, List<Provider> candidates) {
+    private Response dispatch(Exchange exchange, ClientFormat format, String alias, List<Provider> candidates, Call call) {
         long start = System.nanoTime();
-        String alias = request.chat().model();
         Provider[] ps = order.order(candidates, start);
         int attempts = config.retry().attempts() != null ? config.retry().attempts() : Math.max(ps.length, 2);
         ChatError last = null;
@@ -125,8 +197,7 @@ final class LlmBackend implements Backend {
             }
             previous = p;
             lastRetryAfter = null;
-            ChatRequest upstream = request.chat().withModel(p.models.get(alias));
-            ProviderRequest pr = p.adapter.chatRequest(upstream, p.endpoint);
+            ProviderRequest pr = call.request(p);
             HttpResponse<InputStream> res;
             long sent = System.nanoTime();
             try {
@@ -148,9 +219,7 @@ final class LlmBackend implements Backend {
             int status = res.statusCode();
             if (status / 100 == 2) {
                 try {
-                    Response r = request.chat().stream()
-                            ? stream(exchange, format, request, p, res, start)
-                            : complete(exchange, format, request, p, res, start);
+                    Response r = call.answer(p, res, start);
                     p.recordSuccess();
                     if (a > 0) {
                         metrics.failover(p, alias);
@@ -192,16 +261,7 @@ final class LlmBackend implements Backend {
 
     private Response complete(Exchange exchange, ClientFormat format, ClientFormat.ClientRequest request, Provider p,
             HttpResponse<InputStream> res, long start) throws AttemptFailed {
-        byte[] bytes;
-        long max = config.maxResponseBody().bytes();
-        try (InputStream in = res.body()) {
-            bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-        } catch (IOException e) {
-            throw new AttemptFailed("broken-answer", new ChatError(502, "provider " + p.name + " broke off its answer"));
-        }
-        if (bytes.length > max) {
-            throw new AttemptFailed("unusable-answer", new ChatError(502, "provider " + p.name + " answered with more than " + max + " bytes"));
-        }
+        byte[] bytes = readAnswer(p, res);
         ChatResponse answer;
         try {
             answer = p.adapter.parseResponse(bytes);
@@ -212,6 +272,21 @@ final class LlmBackend implements Backend {
         exchange.attributes().set(LlmAttributes.USAGE, answer.usage());
         metrics.record(p, request.chat().model(), answer.model(), answer.usage(), System.nanoTime() - start, null);
         return withProvider(Response.of(200, "application/json", Body.of(format.writeResponse(answer, request))), p);
+    }
+
+    /** A non-streamed 2xx answer, at most {@code maxResponseBody}. */
+    private byte[] readAnswer(Provider p, HttpResponse<InputStream> res) throws AttemptFailed {
+        byte[] bytes;
+        long max = config.maxResponseBody().bytes();
+        try (InputStream in = res.body()) {
+            bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
+        } catch (IOException e) {
+            throw new AttemptFailed("broken-answer", new ChatError(502, "provider " + p.name + " broke off its answer"));
+        }
+        if (bytes.length > max) {
+            throw new AttemptFailed("unusable-answer", new ChatError(502, "provider " + p.name + " answered with more than " + max + " bytes"));
+        }
+        return bytes;
     }
 
     private Response stream(Exchange exchange, ClientFormat format, ClientFormat.ClientRequest request, Provider p,

@@ -42,25 +42,38 @@ final class OpenAiAdapter implements ProviderAdapter {
 
     @Override
     public ProviderRequest chatRequest(ChatRequest request, ProviderEndpoint endpoint) {
-        Headers h = new Headers(4);
-        h.add("Content-Type", "application/json");
-        h.add("Accept", request.stream() ? "text/event-stream" : "application/json");
-        URI uri;
+        String maxField = flavour == Flavour.COMPATIBLE ? "max_tokens" : "max_completion_tokens";
+        return new ProviderRequest(uri(endpoint, request.model(), "/chat/completions"),
+                headers(endpoint, request.stream() ? "text/event-stream" : "application/json"),
+                Json.bytes(OpenAiWire.writeRequest(request, maxField)));
+    }
+
+    /** An embeddings request; {@code body} already names {@code model}, the provider's model. */
+    ProviderRequest embeddingsRequest(byte[] body, String model, ProviderEndpoint endpoint) {
+        return new ProviderRequest(uri(endpoint, model, "/embeddings"), headers(endpoint, "application/json"), body);
+    }
+
+    private URI uri(ProviderEndpoint endpoint, String model, String operation) {
         if (flavour == Flavour.AZURE) {
             String version = endpoint.options().getOrDefault("apiVersion", DEFAULT_AZURE_API_VERSION);
-            uri = URI.create(endpoint.baseUrl() + "/openai/deployments/" + URLEncoder.encode(request.model(), StandardCharsets.UTF_8)
-                    + "/chat/completions?api-version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
-            if (endpoint.apiKey() != null) {
+            return URI.create(endpoint.baseUrl() + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
+                    + operation + "?api-version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
+        }
+        return URI.create(endpoint.baseUrl() + operation);
+    }
+
+    private Headers headers(ProviderEndpoint endpoint, String accept) {
+        Headers h = new Headers(4);
+        h.add("Content-Type", "application/json");
+        h.add("Accept", accept);
+        if (endpoint.apiKey() != null && !endpoint.apiKey().isEmpty()) {
+            if (flavour == Flavour.AZURE) {
                 h.add("api-key", endpoint.apiKey());
-            }
-        } else {
-            uri = URI.create(endpoint.baseUrl() + "/chat/completions");
-            if (endpoint.apiKey() != null && !endpoint.apiKey().isEmpty()) {
+            } else {
                 h.add("Authorization", "Bearer " + endpoint.apiKey());
             }
         }
-        String maxField = flavour == Flavour.COMPATIBLE ? "max_tokens" : "max_completion_tokens";
-        return new ProviderRequest(uri, h, Json.bytes(OpenAiWire.writeRequest(request, maxField)));
+        return h;
     }
 
     @Override

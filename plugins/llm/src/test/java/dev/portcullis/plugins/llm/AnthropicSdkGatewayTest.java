@@ -205,6 +205,6 @@ class AnthropicSdkGatewayTest {
     @Test
     void listsThePublicModelNames() {
         List<String> ids = client.models().list().data().stream().map(ModelInfo::id).toList();
-        assertThat(ids).containsExactlyInAnyOrder("failover", "gpt", "claude", "claude-broken", "reset", "slow", "stall", "early-error");
+        assertThat(ids).containsExactlyInAnyOrder("failover", "gpt", "claude", "claude-broken", "reset", "slow", "stall", "early-error", "embed");
     }
 }

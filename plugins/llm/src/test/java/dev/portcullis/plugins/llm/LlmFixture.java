@@ -37,7 +37,7 @@ final class LlmFixture implements AutoCloseable {
                       providers:
                         - { name: claude-early, type: anthropic, baseUrl: "%s/anthropic/early-error", apiKey: "${ANTHROPIC_KEY}", models: { early-error: claude-haiku-4-5 } }
                         - { name: openai-down, type: openai, baseUrl: "%s/openai/down/v1", apiKey: "${OPENAI_KEY}", models: { failover: gpt-4o-mini } }
-                        - { name: openai, type: openai, baseUrl: "%s/openai/ok/v1", apiKey: "${OPENAI_KEY}", models: { gpt: gpt-4o-mini, early-error: gpt-4o-mini } }
+                        - { name: openai, type: openai, baseUrl: "%s/openai/ok/v1", apiKey: "${OPENAI_KEY}", models: { gpt: gpt-4o-mini, early-error: gpt-4o-mini, embed: text-embedding-3-small } }
                         - { name: claude, type: anthropic, baseUrl: "%s/anthropic/ok", apiKey: "${ANTHROPIC_KEY}", models: { claude: claude-haiku-4-5, failover: claude-haiku-4-5 } }
                         - { name: claude-broken, type: anthropic, baseUrl: "%s/anthropic/error", apiKey: "${ANTHROPIC_KEY}", models: { claude-broken: claude-haiku-4-5 } }
                         - { name: resetting, type: openai-compatible, baseUrl: "%s/v1", models: { reset: llama3 } }

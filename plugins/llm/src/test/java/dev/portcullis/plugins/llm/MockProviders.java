@@ -152,7 +152,29 @@ final class MockProviders implements AutoCloseable {
 
     static final String OPENAI_503 = "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
 
+    /** The embedding every input gets: [0.25, -0.5, 1.0]. */
+    static final float[] EMBEDDING = {0.25f, -0.5f, 1.0f};
+
+    private static String embeddings(Call c) {
+        String vector;
+        if ("base64".equals(c.body.path("encoding_format").asText())) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(EMBEDDING.length * 4).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (float f : EMBEDDING) {
+                b.putFloat(f);
+            }
+            vector = "\"" + java.util.Base64.getEncoder().encodeToString(b.array()) + "\"";
+        } else {
+            vector = "[0.25,-0.5,1.0]";
+        }
+        return "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":" + vector
+                + "}],\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}";
+    }
+
     private void openAiOk(Call c) throws IOException {
+        if (c.ex.getRequestURI().getPath().endsWith("/embeddings")) {
+            json(c.ex, 200, embeddings(c));
+            return;
+        }
         if (c.stream()) {
             sse(c.ex, (c.wantsToolCall() ? OPENAI_TOOL_STREAM : OPENAI_TEXT_STREAM).stream().map(d -> "data: " + d + "\n\n").toList(), 0);
         } else {

@@ -15,6 +15,8 @@ import com.openai.errors.RateLimitException;
 import com.openai.errors.SseException;
 import com.openai.helpers.ChatCompletionAccumulator;
 import com.openai.models.FunctionDefinition;
+import com.openai.models.embeddings.CreateEmbeddingResponse;
+import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
@@ -231,6 +233,25 @@ class OpenAiSdkGatewayTest {
                     assertThat(e.code()).contains("rate-limited");
                     assertThat(e.headers().values("Retry-After")).containsExactly("7");
                 });
+    }
+
+    @Test
+    void embeddingsPassThroughToOpenAiFormatProviders() {
+        HttpResponseFor<CreateEmbeddingResponse> raw = client.embeddings().withRawResponse().create(
+                EmbeddingCreateParams.builder().model("embed").input("The food was delicious").build());
+        CreateEmbeddingResponse r = raw.parse();
+        assertThat(raw.headers().values("X-Portcullis-Provider")).containsExactly("openai");
+        assertThat(r.model()).isEqualTo("embed");
+        assertThat(r.data().get(0).embedding()).containsExactly(0.25f, -0.5f, 1.0f);
+        MockProviders.Received got = fx.mocks.last("/openai/ok/");
+        assertThat(got.path()).isEqualTo("/openai/ok/v1/embeddings");
+        assertThat(got.body().path("model").asText()).isEqualTo("text-embedding-3-small");
+        assertThat(got.body().path("input").asText()).isEqualTo("The food was delicious");
+        assertThat(got.headers().getFirst("Authorization")).isEqualTo("Bearer " + LlmFixture.OPENAI_KEY);
+
+        // an alias served only by Anthropic has no embeddings
+        assertThatThrownBy(() -> client.embeddings().create(EmbeddingCreateParams.builder().model("claude").input("x").build()))
+                .isInstanceOfSatisfying(NotFoundException.class, e -> assertThat(e.code()).contains("model_not_found"));
     }
 
     @Test
