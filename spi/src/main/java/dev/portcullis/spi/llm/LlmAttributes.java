@@ -12,6 +12,12 @@ public final class LlmAttributes {
     /** The canonical request, with the model as the client named it (the public alias). */
     public static final AttributeKey<ChatRequest> REQUEST = AttributeKey.of("llm.request", ChatRequest.class);
 
+    /**
+     * The estimated input tokens of the request, counted before it is sent (when the backend's
+     * {@code estimateTokens} is on).
+     */
+    public static final AttributeKey<Long> ESTIMATED_INPUT_TOKENS = AttributeKey.of("llm.estimated-input-tokens", Long.class);
+
     /** The provider that served (its configured name). */
     public static final AttributeKey<String> PROVIDER = AttributeKey.of("llm.provider", String.class);
 

@@ -48,14 +48,16 @@ final class LlmBackend implements Backend {
     private final ProviderOrder order;
     private final HttpClient http;
     private final ExecutorService httpExecutor;
+    private final TokenEstimator estimator;
     private final GenAiMetrics metrics;
     private final ClientFormat openAi;
     private final ClientFormat anthropic = new AnthropicClientFormat();
     private final ScheduledExecutorService scheduler;
 
     LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, HttpClient http, ExecutorService httpExecutor,
-            GenAiMetrics metrics, ScheduledExecutorService scheduler, java.time.Clock clock) {
+            TokenEstimator estimator, GenAiMetrics metrics, ScheduledExecutorService scheduler, java.time.Clock clock) {
         this.config = config;
+        this.estimator = estimator;
         this.httpExecutor = httpExecutor;
         this.scheduler = scheduler;
         this.byAlias = byAlias;
@@ -109,6 +111,9 @@ final class LlmBackend implements Backend {
         List<Provider> candidates = byAlias.get(alias);
         if (candidates == null) {
             return format.error(404, "model_not_found", "The model '" + alias + "' does not exist or you do not have access to it.");
+        }
+        if (estimator != null) {
+            exchange.attributes().set(LlmAttributes.ESTIMATED_INPUT_TOKENS, estimator.inputTokens(request.chat()));
         }
         return dispatch(exchange, format, alias, candidates, new Call() {
             @Override

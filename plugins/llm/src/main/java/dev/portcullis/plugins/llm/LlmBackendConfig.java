@@ -26,6 +26,8 @@ import java.util.Set;
  * @param timeout         time to the provider's response headers (default 120s)
  * @param streamIdleTimeout the longest silence inside a provider's event stream before it is
  *                        ended with an error (default 60s)
+ * @param estimateTokens  count the request's input tokens before sending it (jtokkit) and publish
+ *                        the estimate as {@code LlmAttributes.ESTIMATED_INPUT_TOKENS} (default false)
  * @param maxRequestBody  the largest client request accepted (default 16MiB)
  * @param maxResponseBody the largest non-streamed provider answer accepted (default 32MiB)
  */
@@ -37,6 +39,7 @@ public record LlmBackendConfig(
         Duration connectTimeout,
         Duration timeout,
         Duration streamIdleTimeout,
+        Boolean estimateTokens,
         DataSize maxRequestBody,
         DataSize maxResponseBody) implements Validatable {
 
@@ -59,6 +62,7 @@ public record LlmBackendConfig(
         connectTimeout = connectTimeout == null ? Duration.ofSeconds(5) : connectTimeout;
         timeout = timeout == null ? Duration.ofSeconds(120) : timeout;
         streamIdleTimeout = streamIdleTimeout == null ? Duration.ofSeconds(60) : streamIdleTimeout;
+        estimateTokens = estimateTokens != null && estimateTokens;
         maxRequestBody = maxRequestBody == null ? DataSize.parse("16MiB") : maxRequestBody;
         maxResponseBody = maxResponseBody == null ? DataSize.parse("32MiB") : maxResponseBody;
     }

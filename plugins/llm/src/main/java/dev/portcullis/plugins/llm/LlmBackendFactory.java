@@ -59,6 +59,7 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
-        return new LlmBackend(config, byAlias, http, executor, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC());
+        TokenEstimator estimator = config.estimateTokens() ? new TokenEstimator() : null;
+        return new LlmBackend(config, byAlias, http, executor, estimator, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC());
     }
 }

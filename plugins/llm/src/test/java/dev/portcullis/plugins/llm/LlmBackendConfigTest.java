@@ -19,7 +19,7 @@ class LlmBackendConfigTest {
                 provider("a", "openai", "ftp://x", null, Map.of()),
                 provider("a", "gemini", "https://g.example", "k", Map.of("m", "n"))),
                 new LlmBackendConfig.RetryConfig(0, Duration.ofMillis(100), Duration.ofMillis(10)),
-                new LlmBackendConfig.BreakerConfig(0, null), null, null, Duration.ZERO, null, null);
+                new LlmBackendConfig.BreakerConfig(0, null), null, null, Duration.ZERO, null, null, null);
         RecordingErrors errors = new RecordingErrors();
         c.validate(errors);
         assertThat(errors.lines).containsExactlyInAnyOrder(
@@ -38,7 +38,7 @@ class LlmBackendConfigTest {
     void defaultsAndAKeylessCompatibleProvider() {
         LlmBackendConfig c = new LlmBackendConfig(null, List.of(
                 provider("ollama", "openai-compatible", "http://127.0.0.1:11434/v1", null, Map.of("llama", "llama3.2"))),
-                null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null);
         RecordingErrors errors = new RecordingErrors();
         c.validate(errors);
         assertThat(errors.lines).isEmpty();

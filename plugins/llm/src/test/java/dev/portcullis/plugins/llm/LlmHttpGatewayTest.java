@@ -239,6 +239,35 @@ class LlmHttpGatewayTest {
         }
     }
 
+    @Test
+    void policiesSeeTheCanonicalRequestTheEstimateAndTheUsage() throws Exception {
+        fx.gateway.reload("""
+                server: { accessLog: { enabled: false } }
+                routes:
+                  - name: llm
+                    match: { pathPrefix: /v1 }
+                    policies: [ { type: llm-test-echo } ]
+                    backend:
+                      type: llm
+                      estimateTokens: true
+                      providers:
+                        - { name: claude, type: anthropic, baseUrl: "%s/anthropic/ok", apiKey: "k", models: { chat: claude-haiku-4-5 } }
+                """.formatted(fx.mocks.url()));
+        try {
+            HttpResponse<String> r = post("/v1/chat/completions",
+                    "{\"model\":\"chat\",\"messages\":[{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
+                            + "{\"role\":\"user\",\"content\":\"Hello, how are you today?\"}]}");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("X-Test-Model")).contains("chat");
+            assertThat(r.headers().firstValue("X-Test-Provider")).contains("claude");
+            assertThat(r.headers().firstValue("X-Test-Usage")).contains("3095/503");
+            // o200k: "You are a helpful assistant." 6 + "Hello, how are you today?" 7, + 2×3 framing + 3 priming
+            assertThat(r.headers().firstValue("X-Test-Estimate")).contains("22");
+        } finally {
+            fx.gateway.reload(fx.yaml);
+        }
+    }
+
     private String downOnlyConfig() {
         return """
                 server: { accessLog: { enabled: false } }
