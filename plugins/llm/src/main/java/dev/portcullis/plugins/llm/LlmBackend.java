@@ -237,10 +237,20 @@ final class LlmBackend implements Backend {
                 }
             }
             ChatError err = p.adapter.parseError(status, readAtMost(res.body(), MAX_ERROR_BODY));
-            if (!retryable(status)) {
+            if (clientFault(status)) {
                 // the request itself is at fault: another provider would refuse it too
                 metrics.record(p, alias, null, null, System.nanoTime() - start, Integer.toString(status));
                 return withProvider(format.error(status, null, err.message()), p);
+            }
+            if (!retryable(status)) {
+                // 401, 403, 404...: the gateway's own config (key, URL, model name) is wrong for this
+                // provider. Not the client's business: the provider's message may quote the key.
+                last = new ChatError(502, "provider " + p.name + " refused the gateway's request (HTTP " + status
+                        + "); check its apiKey, baseUrl and model names");
+                // the provider's message is not logged: it may quote (part of) the key
+                LOG.warn("llm provider {} refused the gateway's request with HTTP {}; check its apiKey, baseUrl and model names", p.name, status);
+                failed(p, Integer.toString(status));
+                continue;
             }
             lastRetryAfter = RetryAfter.parse(res.headers().firstValue("Retry-After").orElse(null), exchange.clock());
             if (lastRetryAfter != null) {
@@ -356,6 +366,11 @@ final class LlmBackend implements Backend {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(pr.body()));
         pr.headers().forEach(b::header);
         return b.build();
+    }
+
+    /** 400, 413 and 422: the request is at fault, whichever provider gets it. */
+    static boolean clientFault(int status) {
+        return status == 400 || status == 413 || status == 422;
     }
 
     /** 408, 409 (Anthropic's transient conflicts), 429 and 5xx are worth another attempt. */

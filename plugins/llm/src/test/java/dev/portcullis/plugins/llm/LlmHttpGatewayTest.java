@@ -268,6 +268,42 @@ class LlmHttpGatewayTest {
         }
     }
 
+    @Test
+    void aProviderRefusingTheGatewaysKeyIsAConfigFaultNotTheClients() throws Exception {
+        fx.gateway.reload("""
+                server: { accessLog: { enabled: false } }
+                routes:
+                  - name: llm
+                    match: { pathPrefix: /v1 }
+                    backend:
+                      type: llm
+                      retry: { backoff: 1ms }
+                      providers:
+                        - { name: misconfigured, type: openai, baseUrl: "%1$s/openai/unauthorized/v1", apiKey: "k", models: { chat: m, lonely: m } }
+                        - { name: steady, type: openai, baseUrl: "%1$s/openai/ok/v1", apiKey: "k", models: { chat: m } }
+                        - { name: picky, type: openai, baseUrl: "%1$s/openai/bad-request/v1", apiKey: "k", models: { picky: m } }
+                """.formatted(fx.mocks.url()));
+        try {
+            String chat = "{\"model\":\"%s\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+            HttpResponse<String> served = post("/v1/chat/completions", chat.formatted("chat"));
+            assertThat(served.statusCode()).isEqualTo(200);
+            assertThat(served.headers().firstValue("X-Portcullis-Provider")).contains("steady");
+
+            HttpResponse<String> alone = post("/v1/chat/completions", chat.formatted("lonely"));
+            assertThat(alone.statusCode()).isEqualTo(502);
+            assertThat(alone.body()).contains("refused the gateway's request (HTTP 401)").doesNotContain("sk-prov");
+
+            // a request the provider finds invalid is the client's: its status and message pass through
+            HttpResponse<String> invalid = post("/v1/chat/completions", chat.formatted("picky"));
+            assertThat(invalid.statusCode()).isEqualTo(400);
+            assertThat(MockProviders.JSON.readTree(invalid.body()).path("error").path("message").asText())
+                    .isEqualTo("Invalid value for 'temperature': must be between 0 and 2.");
+            assertThat(fx.mocks.received("/openai/bad-request/")).hasSize(1);
+        } finally {
+            fx.gateway.reload(fx.yaml);
+        }
+    }
+
     private String downOnlyConfig() {
         return """
                 server: { accessLog: { enabled: false } }

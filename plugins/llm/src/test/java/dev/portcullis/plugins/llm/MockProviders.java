@@ -47,6 +47,8 @@ final class MockProviders implements AutoCloseable {
         server.createContext("/openai/slow/", ex -> handle(ex, this::openAiSlow));
         server.createContext("/openai/stall/", ex -> handle(ex, this::openAiStall));
         server.createContext("/openai/fail/", ex -> handle(ex, e -> json(e.ex, 500, OPENAI_500)));
+        server.createContext("/openai/unauthorized/", ex -> handle(ex, e -> json(e.ex, 401, OPENAI_401)));
+        server.createContext("/openai/bad-request/", ex -> handle(ex, e -> json(e.ex, 400, OPENAI_400)));
         server.createContext("/anthropic/ok/", ex -> handle(ex, this::anthropicOk));
         server.createContext("/anthropic/down/", ex -> handle(ex, e -> down(e, ANTHROPIC_503)));
         server.createContext("/anthropic/error/", ex -> handle(ex, this::anthropicMidStreamError));
@@ -149,6 +151,10 @@ final class MockProviders implements AutoCloseable {
             "[DONE]");
 
     static final String OPENAI_500 = "{\"error\":{\"message\":\"The server had an error while processing your request. Sorry about that!\",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
+
+    static final String OPENAI_401 = "{\"error\":{\"message\":\"Incorrect API key provided: sk-prov*****1234. You can find your API key at https://platform.openai.com/account/api-keys.\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}";
+
+    static final String OPENAI_400 = "{\"error\":{\"message\":\"Invalid value for 'temperature': must be between 0 and 2.\",\"type\":\"invalid_request_error\",\"param\":\"temperature\",\"code\":\"invalid_value\"}}";
 
     static final String OPENAI_503 = "{\"error\":{\"message\":\"The server is overloaded or not ready yet.\",\"type\":\"server_error\",\"param\":null,\"code\":null}}";
 
