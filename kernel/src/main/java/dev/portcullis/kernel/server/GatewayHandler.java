@@ -81,7 +81,8 @@ public final class GatewayHandler implements Handler {
                 return;
             }
             ServerRequestView view = new ServerRequestView(req, method, rawPath, path);
-            RouteMatch<CompiledRoute> match = config.router().match(view.host(), method, path, view.headers()::get);
+            RouteMatch<CompiledRoute> match = config.router().match(view.host(), method, path, view.headers()::get,
+                    name -> view.queryParam(name).orElse(null));
             if (match == null) {
                 unrouted.increment();
                 Response r = Problems.response(Failure.of(404, "no-route", "No route",
