@@ -285,6 +285,7 @@ final class LlmBackend implements Backend {
         }
         served(exchange, p);
         exchange.attributes().set(LlmAttributes.USAGE, answer.usage());
+        exchange.attributes().get(AnswerCapture.KEY).ifPresent(c -> c.offer(answer));
         metrics.record(p, request.chat().model(), answer.model(), answer.usage(), System.nanoTime() - start, null);
         return withProvider(Response.of(200, "application/json", Body.of(format.writeResponse(answer, request))), p);
     }
@@ -315,6 +316,7 @@ final class LlmBackend implements Backend {
                     metrics.record(p, alias, model, usage, System.nanoTime() - start,
                             error == null ? null : Integer.toString(error.status()));
                 });
+        exchange.attributes().get(AnswerCapture.KEY).ifPresent(c -> source.tap(c.streamTap()));
         source.watch(scheduler, config.streamIdleTimeout());
         ChatError failed = source.prime();
         if (failed != null) {

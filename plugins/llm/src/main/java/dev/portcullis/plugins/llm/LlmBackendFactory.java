@@ -59,7 +59,7 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(executor)
                 .build();
-        TokenEstimator estimator = config.estimateTokens() ? new TokenEstimator() : null;
+        TokenEstimator estimator = config.estimateTokens() ? TokenEstimator.shared() : null;
         return new LlmBackend(config, byAlias, http, executor, estimator, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC());
     }
 }

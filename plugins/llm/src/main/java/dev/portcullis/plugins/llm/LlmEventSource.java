@@ -48,12 +48,18 @@ final class LlmEventSource implements EventSource {
     private Usage usage;
     private String responseModel;
     private ChatError error;
+    private Consumer<ChatStreamEvent> tap;
 
     LlmEventSource(SseReader upstream, ProviderAdapter.StreamDecoder decoder, StreamEncoder encoder, Completion completion) {
         this.upstream = upstream;
         this.decoder = decoder;
         this.encoder = encoder;
         this.completion = completion;
+    }
+
+    /** Also hands every canonical event to {@code tap} (the response cache assembles answers this way). */
+    void tap(Consumer<ChatStreamEvent> tap) {
+        this.tap = tap;
     }
 
     /**
@@ -166,6 +172,9 @@ final class LlmEventSource implements EventSource {
                 error = err.error();
             }
             default -> sawContent = true;
+        }
+        if (tap != null) {
+            tap.accept(e);
         }
         encoder.encode(e, encoded);
         queue.addAll(encoded);

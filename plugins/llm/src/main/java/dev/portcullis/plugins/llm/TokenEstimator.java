@@ -23,6 +23,15 @@ final class TokenEstimator {
 
     private final Encoding encoding;
 
+    /** One estimator for the whole plugin, loaded on first use (class-holder idiom: no lock). */
+    static TokenEstimator shared() {
+        return Shared.INSTANCE;
+    }
+
+    private static final class Shared {
+        static final TokenEstimator INSTANCE = new TokenEstimator();
+    }
+
     /** Loads the encoding (about 200 ms the first time); create once, at config load. */
     TokenEstimator() {
         this.encoding = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
@@ -50,7 +59,8 @@ final class TokenEstimator {
         return n;
     }
 
-    private int count(String text) {
+    /** The tokens of a piece of generated text (stream deltas). */
+    int count(String text) {
         return text == null || text.isEmpty() ? 0 : encoding.countTokensOrdinary(text);
     }
 }
