@@ -13,6 +13,7 @@ import dev.portcullis.kernel.plugin.PluginRegistry;
 import dev.portcullis.kernel.runtime.CompiledConfig;
 import dev.portcullis.kernel.runtime.ConfigCompiler;
 import dev.portcullis.kernel.runtime.ConfigHolder;
+import dev.portcullis.kernel.server.CountingConnectionSelector;
 import dev.portcullis.kernel.server.GatewayHandler;
 import dev.portcullis.kernel.server.ProblemDirectHandler;
 import io.helidon.webserver.WebServer;
@@ -72,6 +73,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayHandler handler;
     private final WebServer server;
     private final ReentrantLock reloadLock = new ReentrantLock();
+    private final java.util.concurrent.atomic.AtomicInteger openConnections = new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile LoadedConfig loaded;
     private volatile boolean ready;
@@ -95,6 +97,8 @@ public final class Gateway implements AutoCloseable {
                 : sc.accessLog().file() == null ? AccessLog.toStdout()
                 : AccessLog.toFile(configDir().resolve(sc.accessLog().file()));
         this.handler = new GatewayHandler(holder, accessLog, meters, Clock.systemUTC());
+        io.micrometer.core.instrument.Gauge.builder("portcullis.connections.open", openConnections, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Client connections open on the gateway listener").register(meters);
         this.server = buildServer(sc);
     }
 
@@ -147,6 +151,11 @@ public final class Gateway implements AutoCloseable {
 
     private WebServer buildServer(ServerConfig sc) {
         int port = options.portOverride() != null ? options.portOverride() : sc.port();
+        Http1Config http1 = Http1Config.builder()
+                .maxHeadersSize((int) sc.limits().maxHeaderSize().bytes())
+                .maxPrologueLength((int) Math.min(sc.limits().maxHeaderSize().bytes(), 8192))
+                .validatePath(false) // the gateway checks paths itself, with precise errors
+                .build();
         var builder = WebServer.builder()
                 .host(sc.host())
                 .port(port)
@@ -159,11 +168,8 @@ public final class Gateway implements AutoCloseable {
                         d.addHandler(type, problems);
                     }
                 })
-                .addProtocol(Http1Config.builder()
-                        .maxHeadersSize((int) sc.limits().maxHeaderSize().bytes())
-                        .maxPrologueLength((int) Math.min(sc.limits().maxHeaderSize().bytes(), 8192))
-                        .validatePath(false) // the gateway checks paths itself, with precise errors
-                        .build())
+                .protocolsDiscoverServices(false)
+                .addConnectionSelector(new CountingConnectionSelector("@default", http1, openConnections))
                 .routing(r -> r.any(handler));
         if (sc.limits().maxConcurrentRequests() > 0) {
             builder.maxConcurrentRequests(sc.limits().maxConcurrentRequests());

@@ -3,7 +3,6 @@ package dev.portcullis.kernel.observe;
 import dev.portcullis.kernel.chain.Json;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,18 +47,17 @@ public final class AccessLog implements AutoCloseable {
 
     private final BlockingQueue<Entry> queue = new ArrayBlockingQueue<>(65_536);
     private final AtomicLong dropped = new AtomicLong();
-    private final PrintStream out;
+    private final OutputStream out;
     private final Thread writer;
 
-    private AccessLog(PrintStream out) {
+    private AccessLog(OutputStream out) {
         this.out = out;
         this.writer = Thread.ofPlatform().daemon().name("portcullis-access-log").start(this::drain);
     }
 
     /** A log to standard output. */
     public static AccessLog toStdout() {
-        return new AccessLog(new PrintStream(new java.io.BufferedOutputStream(
-                new java.io.FileOutputStream(java.io.FileDescriptor.out), 64 * 1024), false, StandardCharsets.UTF_8));
+        return new AccessLog(new java.io.FileOutputStream(java.io.FileDescriptor.out));
     }
 
     /** A log appended to {@code file}. */
@@ -67,10 +65,7 @@ public final class AccessLog implements AutoCloseable {
         if (file.getParent() != null) {
             Files.createDirectories(file.getParent());
         }
-        // buffered: the writer flushes once per batch, not twice per line
-        OutputStream os = new java.io.BufferedOutputStream(
-                Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND), 64 * 1024);
-        return new AccessLog(new PrintStream(os, false, StandardCharsets.UTF_8));
+        return new AccessLog(Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
     }
 
     /** Queues a line; never blocks. */
@@ -87,7 +82,9 @@ public final class AccessLog implements AutoCloseable {
 
     private void drain() {
         List<Entry> batch = new ArrayList<>(256);
-        StringBuilder sb = new StringBuilder(512);
+        // A whole batch is formatted into one buffer and written with one call: one encoding and
+        // one system call per batch instead of per line.
+        StringBuilder sb = new StringBuilder(64 * 1024);
         try {
             while (true) {
                 Entry first = queue.poll(1, TimeUnit.SECONDS);
@@ -96,20 +93,37 @@ public final class AccessLog implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, 1023);
+                boolean stop = false;
+                sb.setLength(0);
                 for (Entry e : batch) {
                     if (e == POISON) {
-                        out.flush();
-                        return;
+                        stop = true;
+                        break;
                     }
-                    sb.setLength(0);
                     format(e, sb);
-                    out.append(sb).append('\n');
+                    sb.append('\n');
                 }
                 batch.clear();
-                out.flush();
+                write(sb);
+                if (stop) {
+                    return;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private void write(StringBuilder sb) {
+        if (sb.isEmpty()) {
+            return;
+        }
+        try {
+            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            // the log's destination failed (disk full, closed terminal): count, never stop serving
+            dropped.incrementAndGet();
         }
     }
 
@@ -160,8 +174,13 @@ public final class AccessLog implements AutoCloseable {
         try {
             queue.put(POISON);
             writer.join(5_000);
+            if (!(out instanceof java.io.FileOutputStream f && f.getFD() == java.io.FileDescriptor.out)) {
+                out.close();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // closing the log file failed; nothing left to lose
         }
     }
 }

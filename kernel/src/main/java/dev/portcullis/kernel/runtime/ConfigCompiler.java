@@ -219,6 +219,18 @@ public final class ConfigCompiler {
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private Policy createPolicy(ObjectNode node, ConfigErrorList at, GatewayContext ctx, ConfigBinder binder, List<AutoCloseable> created) {
+        boolean shadow = false;
+        if (node.has("shadow")) {
+            // `shadow` works for every policy type: the kernel's, not the plugin's, setting
+            JsonNode flag = node.get("shadow");
+            if (!flag.isBoolean()) {
+                at.add("shadow", "expected true or false");
+                return null;
+            }
+            shadow = flag.booleanValue();
+            node = node.deepCopy();
+            node.remove("shadow");
+        }
         String type = typeOf(node);
         if (type == null) {
             return null;
@@ -239,7 +251,8 @@ public final class ConfigCompiler {
             return null;
         }
         created.add(p);
-        return LoaderScoped.wrap(p, provided.loader());
+        Policy scoped = LoaderScoped.wrap(p, provided.loader());
+        return shadow ? new ShadowPolicy(scoped, type, meters) : scoped;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

@@ -121,6 +121,7 @@ class LifecycleTest {
         assertThatThrownBy(() -> TestGateway.start("""
                 policies:
                   p1: { type: no-such-policy }
+                  p2: { type: test-mark, name: x, shadow: "sometimes" }
                 routes:
                   - name: b
                     match: { pathPrefix: /b }
@@ -132,6 +133,7 @@ class LifecycleTest {
                     var lines = ((ConfigInvalidException) e).lines();
                     assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("policies.p1.type").contains("unknown policy type 'no-such-policy'").contains("test-mark"));
                     assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("routes[0].backend.type").contains("known: http"));
+                    assertThat(lines).anySatisfy(l -> assertThat(l).isEqualTo("policies.p2.shadow: expected true or false"));
                 });
     }
 }

@@ -72,6 +72,10 @@ class ProxyTest {
                     match: { pathPrefix: /refused }
                     policies: [ { type: test-mark, name: outer }, { type: test-reject, status: 429, code: slow-down } ]
                     backend: { type: http, targets: [ { url: "%s" } ] }
+                  - name: shadowed
+                    match: { pathPrefix: /shadowed }
+                    policies: [ { type: test-reject, status: 429, code: slow-down, shadow: true } ]
+                    backend: { type: http, stripPrefix: /shadowed, targets: [ { url: "%s" } ] }
                   - name: buggy
                     match: { pathPrefix: /buggy }
                     policies: [ { type: test-boom } ]
@@ -79,7 +83,7 @@ class ProxyTest {
                   - name: nowhere
                     match: { pathPrefix: /nowhere }
                     backend: { type: http, targets: [ { url: "http://127.0.0.1:1" } ], retry: { attempts: 0 } }
-                """.formatted(upstream.url(), upstream.url(), upstream.url(), upstream.url()));
+                """.formatted(upstream.url(), upstream.url(), upstream.url(), upstream.url(), upstream.url()));
     }
 
     @AfterAll
@@ -132,6 +136,15 @@ class ProxyTest {
         assertThat(r.body()).contains("\"type\":\"urn:portcullis:problem:slow-down\"", "\"status\":429", "\"requestId\":");
         assertThat(r.headers().allValues("X-Marks")).containsExactly("outer");
         assertThat(upstream.received()).hasSize(before);
+    }
+
+    @Test
+    void aPolicyInShadowModeIsCountedButDoesNotRefuse() throws Exception {
+        HttpResponse<String> r = get("/shadowed/hello");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"hello\":\"world\"}");
+        String metrics = CLIENT.send(HttpRequest.newBuilder(admin("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("portcullis_policy_shadow_refusals_total\\{code=\"slow-down\",policy=\"test-reject\",route=\"shadowed\"} [1-9]");
     }
 
     @Test

@@ -142,6 +142,8 @@ class ReloadAndAdminTest {
         String metrics = get(gateway.adminUri("/metrics")).body();
         assertThat(metrics).contains("portcullis_requests_seconds_count{route=\"color\",status=\"200\"}");
         assertThat(metrics).contains("portcullis_requests_active");
+        // the shared client keeps its connection to the gateway port open
+        assertThat(metrics).containsPattern("portcullis_connections_open [1-9]");
         assertThat(get(gateway.adminUri("/api/routes")).body()).contains("\"name\" : \"color\"", "\"backend\" : \"http\"");
         assertThat(get(gateway.adminUri("/api/plugins")).body()).contains("backend:http");
         String config = get(gateway.adminUri("/api/config")).body();
