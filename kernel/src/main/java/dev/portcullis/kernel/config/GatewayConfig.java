@@ -87,13 +87,17 @@ public record GatewayConfig(
      * @param pathPrefix a prefix on segment boundaries: {@code /api} matches {@code /api} and {@code /api/x}, not {@code /apix}
      * @param methods    allowed methods (any when empty)
      * @param headers    headers that must be present with exactly these values
+     * @param query      query parameters that must be present with exactly these (decoded) values,
+     *                   e.g. {@code version: "2"} for version selection by query parameter
      */
     public record MatchConfig(
-            String host, String path, String pathPrefix, List<String> methods, Map<String, String> headers) {
+            String host, String path, String pathPrefix, List<String> methods, Map<String, String> headers,
+            Map<String, String> query) {
         /** Null collections become empty. */
         public MatchConfig {
             methods = methods == null ? List.of() : methods;
             headers = headers == null ? Map.of() : headers;
+            query = query == null ? Map.of() : query;
         }
     }
 }

@@ -25,12 +25,29 @@ public final class Router<R> {
 
     /** A route's conditions and payload, as given to {@link #Router(List)}. */
     public record Entry<R>(
-            R payload, HostPattern host, PathPattern path, Set<String> methods, Map<String, String> headers, int order) {
+            R payload, HostPattern host, PathPattern path, Set<String> methods, Map<String, String> headers,
+            Map<String, String> query, int order) {
+
+        /** An entry without query conditions. */
+        public Entry(R payload, HostPattern host, PathPattern path, Set<String> methods, Map<String, String> headers, int order) {
+            this(payload, host, path, methods, headers, Map.of(), order);
+        }
 
         int specificity() {
             // path dominates, then host, then number of extra conditions
-            return path.specificity() * 8 + host.specificity() * 3 + (methods.isEmpty() ? 0 : 1) + (headers.isEmpty() ? 0 : 1);
+            return path.specificity() * 8 + host.specificity() * 3 + (methods.isEmpty() ? 0 : 1)
+                    + (headers.isEmpty() ? 0 : 1) + (query.isEmpty() ? 0 : 1);
         }
+    }
+
+    /** Reads a decoded query parameter by name, or null; a lambda over the request's query. */
+    @FunctionalInterface
+    public interface QueryLookup {
+        /** The first value of {@code name}, or null. */
+        String get(String name);
+
+        /** A lookup that finds nothing. */
+        QueryLookup NONE = name -> null;
     }
 
     /** Reads a request header by name (case-insensitive); a lambda over the server's headers. */
@@ -88,6 +105,19 @@ public final class Router<R> {
      * @param headers header lookup
      */
     public RouteMatch<R> match(String host, String method, String path, HeaderLookup headers) {
+        return match(host, method, path, headers, QueryLookup.NONE);
+    }
+
+    /**
+     * The best route for the request, or {@code null}.
+     *
+     * @param host    lower-case host without port
+     * @param method  upper-case method
+     * @param path    normalised, decoded path
+     * @param headers header lookup
+     * @param query   query parameter lookup (parsed only if a candidate route asks)
+     */
+    public RouteMatch<R> match(String host, String method, String path, HeaderLookup headers, QueryLookup query) {
         Entry<R>[] candidates = bySegment.getOrDefault(firstSegment(path), anySegment);
         Map<String, String> params = null;
         for (Entry<R> e : candidates) {
@@ -98,6 +128,9 @@ public final class Router<R> {
                 continue;
             }
             if (!e.headers().isEmpty() && !headersMatch(e.headers(), headers)) {
+                continue;
+            }
+            if (!e.query().isEmpty() && !queryMatches(e.query(), query)) {
                 continue;
             }
             if (e.path() instanceof PathPattern.Template) {
@@ -119,6 +152,15 @@ public final class Router<R> {
     private static boolean headersMatch(Map<String, String> required, HeaderLookup headers) {
         for (Map.Entry<String, String> h : required.entrySet()) {
             if (!h.getValue().equals(headers.get(h.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean queryMatches(Map<String, String> required, QueryLookup query) {
+        for (Map.Entry<String, String> q : required.entrySet()) {
+            if (!q.getValue().equals(query.get(q.getKey()))) {
                 return false;
             }
         }

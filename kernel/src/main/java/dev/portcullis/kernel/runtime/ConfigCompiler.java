@@ -149,6 +149,7 @@ public final class ConfigCompiler {
                     path,
                     m == null ? java.util.Set.of() : Router.methods(m.methods()),
                     m == null ? Map.of() : m.headers(),
+                    m == null ? Map.of() : m.query(),
                     i));
         }
 

@@ -286,7 +286,7 @@ class ConfigBinderTest {
                 "server.limits.maxBody: unknown key (known: maxHeaderSize, maxRequestBody, maxConcurrentRequests)",
                 "plugins.dir: unknown key (known: directory)",
                 "consumers[0].labes: unknown key (known: name, labels, apiKeys)",
-                "routes[0].match.pathPrefx: unknown key (known: host, path, pathPrefix, methods, headers)",
+                "routes[0].match.pathPrefx: unknown key (known: host, path, pathPrefix, methods, headers, query)",
                 "routes[1].priority: unknown key (known: name, match, policies, backend, lifecycle)");
     }
 
@@ -349,7 +349,7 @@ class ConfigBinderTest {
                   - { name: a, match: { path: /a, pathFix: 1 }, backend: { type: http } }
                   - { name: b, policies: [missing], backend: { type: http } }
                 """)).containsExactly(
-                "routes[0].match.pathFix: unknown key (known: host, path, pathPrefix, methods, headers)",
+                "routes[0].match.pathFix: unknown key (known: host, path, pathPrefix, methods, headers, query)",
                 "routes[1].policies[0]: unknown policy 'missing' (no policies are defined)");
     }
 }

@@ -84,6 +84,16 @@ class RouterTest {
     }
 
     @Test
+    void queryParametersSelectARoute() {
+        Router<String> r = new Router<>(List.of(
+                new Router.Entry<>("v1", HostPattern.ANY, PathPattern.of(null, "/items"), Set.of(), Map.of(), Map.of(), 0),
+                new Router.Entry<>("v2", HostPattern.ANY, PathPattern.of(null, "/items"), Set.of(), Map.of(), Map.of("version", "2"), 1)));
+        assertThat(r.match("x", "GET", "/items", NO_HEADERS, n -> n.equals("version") ? "2" : null).route()).isEqualTo("v2");
+        assertThat(r.match("x", "GET", "/items", NO_HEADERS, n -> n.equals("version") ? "1" : null).route()).isEqualTo("v1");
+        assertThat(r.match("x", "GET", "/items", NO_HEADERS).route()).isEqualTo("v1");
+    }
+
+    @Test
     void equalSpecificityFallsBackToDeclarationOrder() {
         Router<String> r = new Router<>(List.of(
                 entry("first", null, null, "/a", Set.of(), Map.of(), 0),

@@ -46,6 +46,15 @@ class LifecycleGatewayTest {
                     match: { pathPrefix: /v2/orders }
                     policies: [ { type: lifecycle, version: v2, versionHeader: API-Version }, { type: test-version-attribute } ]
                     backend: { type: http, targets: [ { url: "%s" } ] }
+                  # query-selected versions on one path
+                  - name: reports-v2
+                    match: { pathPrefix: /reports, query: { version: "2" } }
+                    policies: [ { type: lifecycle, version: v2, versionHeader: API-Version } ]
+                    backend: { type: http, targets: [ { url: "%s" } ] }
+                  - name: reports-v1
+                    match: { pathPrefix: /reports }
+                    policies: [ { type: lifecycle, version: v1, versionHeader: API-Version, requestedVersion: { query: version } } ]
+                    backend: { type: http, targets: [ { url: "%s" } ] }
                   # the route-level shorthand: `lifecycle:` is a lifecycle policy placed first
                   - name: shorthand
                     match: { pathPrefix: /v3/orders }
@@ -80,7 +89,7 @@ class LifecycleGatewayTest {
                         versionHeader: API-Version
                         requestedVersion: { header: Accept-Version, query: version, mediaTypeParameter: version }
                     backend: { type: http, targets: [ { url: "%s" } ] }
-                """.formatted(Resources.path("orders-3.0.yaml"), v1.url(), v2.url(), v2.url(), v1.url(), v1.url(), v1.url(),
+                """.formatted(Resources.path("orders-3.0.yaml"), v1.url(), v2.url(), v2.url(), v1.url(), v2.url(), v1.url(), v1.url(), v1.url(),
                 v2.url(), v1.url()));
     }
 
@@ -215,5 +224,19 @@ class LifecycleGatewayTest {
         assertThat(r.headers().firstValue("Sunset")).hasValue("Thu, 01 Jan 2099 00:00:00 GMT");
         assertThat(r.headers().firstValue("API-Version")).hasValue("v3");
         assertThat(r.headers().firstValue("Deprecation")).isPresent();
+    }
+
+    @Test
+    void aQueryParameterSelectsTheVersion() throws Exception {
+        assertThat(fetch("/reports?version=2").body()).isEqualTo("{\"served\":\"v2\"}");
+        assertThat(fetch("/reports").body()).isEqualTo("{\"served\":\"v1\"}");
+        HttpResponse<String> other = fetch("/reports?version=7");
+        assertThat(other.statusCode()).isEqualTo(400);
+        assertThat(other.body()).contains("version-unsupported");
+    }
+
+    private static HttpResponse<String> fetch(String path) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(gateway.uri(path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }
