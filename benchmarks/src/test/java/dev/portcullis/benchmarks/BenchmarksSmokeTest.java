@@ -181,6 +181,7 @@ class BenchmarksSmokeTest {
 
     @Test
     void jmhRunsTheApiGateBenchmarksOnce() throws RunnerException {
+        System.setProperty("jmh.ignoreLock", "true"); // as above
         Options opts = new OptionsBuilder()
                 .include(JwtBench.class.getName() + "|" + RateLimitBench.class.getName() + "|" + InspectBench.class.getName())
                 .forks(0)
