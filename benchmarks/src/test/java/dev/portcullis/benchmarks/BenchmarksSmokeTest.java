@@ -2,9 +2,12 @@ package dev.portcullis.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.kernel.backend.http.HttpBackendConfig;
 import dev.portcullis.kernel.routing.RouteMatch;
 import dev.portcullis.spi.Response;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +22,9 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Checks that each benchmark measures what its javadoc says (the right route is hit or missed,
- * the chain answers, the config binds), and that the JMH harness runs them all once. Performance
- * is not asserted here.
+ * the chain answers, the config binds, tokens verify, checks are admitted, bodies are blocked or
+ * masked), and that the JMH harness runs them all once. Performance is not asserted here. The
+ * Redis rate-limit variant needs Redis at 127.0.0.1:6379, like the redis plugin's tests.
  */
 class BenchmarksSmokeTest {
 
@@ -88,6 +92,111 @@ class BenchmarksSmokeTest {
         Collection<RunResult> results = new Runner(opts).run();
         // 2 router targets + 2 chain sizes + 3 config methods
         assertThat(results).hasSize(7);
+        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    }
+
+    @Test
+    void jwtTokensVerifyColdAcrossPolicyRebuildsAndCached() throws Exception {
+        for (String alg : List.of("RS256", "ES256", "EdDSA", "HS256")) {
+            JwtBench bench = new JwtBench();
+            bench.alg = alg;
+            bench.setUp();
+            try {
+                // HS256 goes once through the whole pool, so the rebuild of the cold policy runs too
+                int calls = alg.equals("HS256") ? JwtBench.POOL + 2 : 3;
+                for (int i = 0; i < calls; i++) {
+                    assertThat(bench.cold().status()).as("%s cold call %d", alg, i).isEqualTo(200);
+                }
+                assertThat(bench.cached().status()).as("%s cached", alg).isEqualTo(200);
+                assertThat(bench.cached().status()).as("%s cached again", alg).isEqualTo(200);
+            } finally {
+                bench.tearDown();
+            }
+        }
+    }
+
+    @Test
+    void rateLimitChecksAreAdmittedWithHeadersOnEveryStoreAndAlgorithm() {
+        for (String store : List.of("local", "redis")) {
+            for (String algorithm : List.of("sliding-window", "token-bucket")) {
+                RateLimitBench bench = new RateLimitBench();
+                bench.store = store;
+                bench.algorithm = algorithm;
+                bench.setUp();
+                try {
+                    for (int i = 0; i < 2; i++) {
+                        Response r = bench.check();
+                        assertThat(r.headers().get("RateLimit-Limit")).as("%s %s", store, algorithm).isEqualTo("1000000000");
+                        // a full token bucket refills faster than it is drained here, so only "took one" is certain
+                        assertThat(Long.parseLong(r.headers().get("RateLimit-Remaining")))
+                                .as("%s %s: the check took from the budget", store, algorithm).isLessThan(1_000_000_000L);
+                    }
+                } finally {
+                    bench.tearDown();
+                }
+            }
+        }
+    }
+
+    @Test
+    void mailBodyIsFourKibibytesOfJsonQuotingTheCustomerRecord() throws Exception {
+        for (String to : List.of("colleague@example.com", "attacker@evil.test")) {
+            byte[] body = MailBody.json(to);
+            assertThat(body).hasSize(MailBody.SIZE);
+            JsonNode json = new ObjectMapper().readTree(body);
+            assertThat(json.get("to").get(0).asText()).isEqualTo(to);
+            assertThat(json.get("body").asText()).contains(MailBody.CUSTOMER_RECORD).hasSizeGreaterThan(3000);
+        }
+    }
+
+    @Test
+    void inspectScenariosPassBlockOrMaskAsDescribed() {
+        assertThat(inspect("internal", false)).isEqualTo(new String(MailBody.json("colleague@example.com"), StandardCharsets.UTF_8));
+        inspect("external", true);
+        String redacted = inspect("redact", false);
+        assertThat(redacted).contains("[REDACTED:email]", "**** **** **** 1111").doesNotContain("jane.roe", "4111 1111");
+        assertThat(inspect("all-detectors", false)).isEqualTo(new String(MailBody.json("attacker@evil.test"), StandardCharsets.UTF_8));
+    }
+
+    /** Runs one scenario twice (the body is fresh each time); returns the body the backend would get. */
+    private static String inspect(String scenario, boolean blocked) {
+        InspectBench bench = new InspectBench();
+        bench.scenario = scenario;
+        bench.setUp();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Response r = bench.inspect();
+                if (blocked) {
+                    assertThat(r.status()).as(scenario).isEqualTo(403);
+                    assertThat(r.body().text(4096)).contains("content-blocked", "external-mail-with-pii").doesNotContain("jane.roe");
+                } else {
+                    assertThat(r.status()).as(scenario).isEqualTo(200);
+                }
+            }
+            return bench.request.body().text(2 * MailBody.SIZE);
+        } finally {
+            bench.tearDown();
+        }
+    }
+
+    @Test
+    void jmhRunsTheApiGateBenchmarksOnce() throws RunnerException {
+        System.setProperty("jmh.ignoreLock", "true"); // as above
+        Options opts = new OptionsBuilder()
+                .include(JwtBench.class.getName() + "|" + RateLimitBench.class.getName() + "|" + InspectBench.class.getName())
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(50))
+                .param("alg", "HS256")
+                .param("store", "local")
+                .param("algorithm", "token-bucket")
+                .param("scenario", "external")
+                .verbosity(VerboseMode.SILENT)
+                .build();
+        Collection<RunResult> results = new Runner(opts).run();
+        // jwt cold + cached, one rate-limit check, one inspect scenario
+        assertThat(results).hasSize(4);
         assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
     }
 }
