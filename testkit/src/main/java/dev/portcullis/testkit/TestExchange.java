@@ -49,9 +49,12 @@ public final class TestExchange implements Exchange {
         return new TestExchange(request);
     }
 
-    /** A GET of {@code target} with the request defaults; see {@link TestRequest#get(String)}. */
-    public static TestExchange get(String target) {
-        return of(TestRequest.get(target).build());
+    /**
+     * A GET of {@code target} with header lines from alternating name/value pairs and the other
+     * request defaults; see {@link TestRequest#get(String)}.
+     */
+    public static TestExchange get(String target, String... headerPairs) {
+        return of(TestRequest.get(target).headers(headerPairs).build());
     }
 
     @Override

@@ -47,6 +47,7 @@ public final class TestRequest implements Request {
     private final String scheme;
     private final String host;
     private final InetSocketAddress remoteAddress;
+    private final String clientIp;
 
     private TestRequest(Builder b) {
         this.method = b.method;
@@ -59,6 +60,7 @@ public final class TestRequest implements Request {
         this.scheme = b.scheme;
         this.host = b.host != null ? b.host : hostOf(b.headers.get("Host"));
         this.remoteAddress = b.remoteAddress;
+        this.clientIp = b.clientIp;
     }
 
     /** A GET of {@code target} ({@code /path?query}, still percent-encoded as a client sends it). */
@@ -153,7 +155,7 @@ public final class TestRequest implements Request {
 
     @Override
     public String clientIp() {
-        return remoteAddress.getAddress().getHostAddress();
+        return clientIp;
     }
 
     @Override
@@ -238,6 +240,7 @@ public final class TestRequest implements Request {
         private String scheme = "http";
         private String host;
         private InetSocketAddress remoteAddress = address("127.0.0.1", 40000);
+        private String clientIp = "127.0.0.1";
 
         private Builder(String method, String target) {
             if (method == null || method.isBlank()) {
@@ -319,15 +322,20 @@ public final class TestRequest implements Request {
             return this;
         }
 
-        /** The client's IP literal (v4 or v6), on port 40000. */
+        /** The client's IP, on port 40000; see {@link #remoteAddress(String, int)}. */
         public Builder clientIp(String ip) {
-            this.remoteAddress = address(ip, 40000);
-            return this;
+            return remoteAddress(ip, 40000);
         }
 
-        /** The client's socket address; {@code ip} must be an IP literal (nothing is looked up). */
+        /**
+         * The client's socket address. {@link TestRequest#clientIp()} is {@code ip} exactly as given.
+         * An IP literal (v4, v6, bracketed v6) becomes a resolved address without any lookup;
+         * anything else (e.g. {@code unknown}) an unresolved one, as when the kernel cannot read
+         * the peer's address.
+         */
         public Builder remoteAddress(String ip, int port) {
             this.remoteAddress = address(ip, port);
+            this.clientIp = ip;
             return this;
         }
 
@@ -342,16 +350,29 @@ public final class TestRequest implements Request {
         }
 
         private static InetSocketAddress address(String ip, int port) {
-            // IPv6 literals contain ':'; anything else must be dotted digits, so no name is ever resolved
-            boolean literal = ip.indexOf(':') >= 0 || (!ip.isEmpty() && ip.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')));
-            if (!literal) {
-                throw new IllegalArgumentException("not an IP literal: '" + ip + "'");
+            // only literals reach getByName (an IPv6 one always contains ':'), so nothing is looked up
+            if (ip.indexOf(':') >= 0 || isDottedQuad(ip)) {
+                try {
+                    return new InetSocketAddress(InetAddress.getByName(ip), port);
+                } catch (UnknownHostException e) {
+                    // a malformed literal: the peer's address is unreadable, as below
+                }
             }
-            try {
-                return new InetSocketAddress(InetAddress.getByName(ip), port); // a literal: parsed, not resolved
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("not an IP literal: '" + ip + "'", e);
+            return InetSocketAddress.createUnresolved(ip, port);
+        }
+
+        private static boolean isDottedQuad(String ip) {
+            String[] parts = ip.split("\\.", -1);
+            if (parts.length != 4) {
+                return false;
             }
+            for (String part : parts) {
+                if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                        || Integer.parseInt(part) > 255) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 }
