@@ -74,21 +74,16 @@ public final class GatewayHandler implements Handler {
             try {
                 path = PathNormalizer.decode(rawPath);
             } catch (PathNormalizer.InvalidPathException e) {
-                unrouted.increment();
-                Response r = Problems.response(Failure.of(400, "invalid-path", "Invalid path", e.getMessage()), null, requestId);
-                var out = ResponseWriter.write(r, res, requestId, List.of(), head);
-                log(start, startNanos, requestId, null, method, rawPath, 400, null, out.bytesOut(), null, req, null);
+                refuse(Failure.of(400, "invalid-path", "Invalid path", e.getMessage()), null, req, res, requestId,
+                        method, rawPath, start, startNanos);
                 return;
             }
             ServerRequestView view = new ServerRequestView(req, method, rawPath, path);
             RouteMatch<CompiledRoute> match = config.router().match(view.host(), method, path, view.headers()::get,
                     name -> view.queryParam(name).orElse(null));
             if (match == null) {
-                unrouted.increment();
-                Response r = Problems.response(Failure.of(404, "no-route", "No route",
-                        "no route matches " + method + " " + path), path, requestId);
-                var out = ResponseWriter.write(r, res, requestId, List.of(), head);
-                log(start, startNanos, requestId, null, method, path, 404, null, out.bytesOut(), null, req, null);
+                refuse(Failure.of(404, "no-route", "No route", "no route matches " + method + " " + path), path,
+                        req, res, requestId, method, path, start, startNanos);
                 return;
             }
             CompiledRoute route = match.route();
@@ -141,6 +136,15 @@ public final class GatewayHandler implements Handler {
             holder.release(config);
             active.decrementAndGet();
         }
+    }
+
+    /** Answers a request refused before routing (bad path, no route). */
+    private void refuse(Failure failure, String instance, ServerRequest req, ServerResponse res, String requestId,
+            String method, String path, long start, long startNanos) {
+        unrouted.increment();
+        Response r = Problems.response(failure, instance, requestId);
+        var out = ResponseWriter.write(r, res, requestId, List.of(), "HEAD".equals(method));
+        log(start, startNanos, requestId, null, method, path, failure.status(), null, out.bytesOut(), null, req, null);
     }
 
     private static boolean declaresBody(ServerRequest req) {

@@ -1,0 +1,65 @@
+package dev.portcullis.plugins.llm;
+
+import dev.portcullis.spi.Backend;
+import dev.portcullis.spi.BackendFactory;
+import dev.portcullis.spi.ConfigException;
+import dev.portcullis.spi.PluginContext;
+import dev.portcullis.spi.llm.ProviderAdapter;
+import dev.portcullis.spi.llm.ProviderEndpoint;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.pf4j.Extension;
+
+/** Creates {@code llm} backends: OpenAI- and Anthropic-compatible endpoints over configured providers. */
+@Extension
+public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig> {
+
+    @Override
+    public String type() {
+        return "llm";
+    }
+
+    @Override
+    public Class<LlmBackendConfig> configType() {
+        return LlmBackendConfig.class;
+    }
+
+    @Override
+    public String description() {
+        return "AI gate: OpenAI and Anthropic APIs over OpenAI, Anthropic, Azure OpenAI and OpenAI-compatible providers, with failover";
+    }
+
+    @Override
+    public Backend create(LlmBackendConfig config, PluginContext context) {
+        Map<String, List<Provider>> byAlias = new LinkedHashMap<>();
+        for (int i = 0; i < config.providers().size(); i++) {
+            LlmBackendConfig.ProviderConfig pc = config.providers().get(i);
+            ProviderAdapter adapter = Providers.BUILT_IN.get(pc.type());
+            if (adapter == null) {
+                throw new ConfigException("providers[" + i + "].type", "unknown provider type '" + pc.type() + "'");
+            }
+            Map<String, String> options = new LinkedHashMap<>(pc.options());
+            Provider p = new Provider(pc.name(), adapter, new ProviderEndpoint(pc.name(), pc.baseUrl(), pc.apiKey(), options),
+                    pc.models(), pc.weight());
+            for (String alias : pc.models().keySet()) {
+                byAlias.computeIfAbsent(alias, k -> new ArrayList<>(2)).add(p);
+            }
+        }
+        byAlias.replaceAll((k, v) -> List.copyOf(v));
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(executor)
+                .build();
+        TokenEstimator estimator = config.estimateTokens() ? new TokenEstimator() : null;
+        return new LlmBackend(config, byAlias, http, executor, estimator, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC());
+    }
+}

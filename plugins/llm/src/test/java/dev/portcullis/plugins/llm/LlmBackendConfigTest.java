@@ -1,0 +1,51 @@
+package dev.portcullis.plugins.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class LlmBackendConfigTest {
+
+    static LlmBackendConfig.ProviderConfig provider(String name, String type, String url, String key, Map<String, String> models) {
+        return new LlmBackendConfig.ProviderConfig(name, type, url, key, models, null, null);
+    }
+
+    @Test
+    void reportsEveryProblemWithItsPath() {
+        LlmBackendConfig c = new LlmBackendConfig(null, List.of(
+                provider("a", "openai", "ftp://x", null, Map.of()),
+                provider("a", "gemini", "https://g.example", "k", Map.of("m", "n"))),
+                new LlmBackendConfig.RetryConfig(0, Duration.ofMillis(100), Duration.ofMillis(10)),
+                new LlmBackendConfig.BreakerConfig(0, null), null, null, Duration.ZERO, null, null, null);
+        RecordingErrors errors = new RecordingErrors();
+        c.validate(errors);
+        assertThat(errors.lines).containsExactlyInAnyOrder(
+                "providers[0].baseUrl: not an absolute http(s) URL",
+                "providers[0].apiKey: is required for type openai",
+                "providers[0].models: at least one model alias is required (alias: provider-model)",
+                "providers[1].type: unknown provider type 'gemini' (openai, anthropic, azure-openai, openai-compatible)",
+                "providers[1].name: duplicate provider name 'a'",
+                "retry.attempts: must be between 1 and 10",
+                "retry.maxBackoff: must not be shorter than backoff",
+                "circuitBreaker.failures: must be at least 1",
+                "streamIdleTimeout: must be at least 10ms");
+    }
+
+    @Test
+    void defaultsAndAKeylessCompatibleProvider() {
+        LlmBackendConfig c = new LlmBackendConfig(null, List.of(
+                provider("ollama", "openai-compatible", "http://127.0.0.1:11434/v1", null, Map.of("llama", "llama3.2"))),
+                null, null, null, null, null, null, null, null);
+        RecordingErrors errors = new RecordingErrors();
+        c.validate(errors);
+        assertThat(errors.lines).isEmpty();
+        assertThat(c.strategy()).isEqualTo(LlmBackendConfig.Strategy.FAILOVER);
+        assertThat(c.retry().backoff()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(120));
+        assertThat(c.circuitBreaker().failures()).isEqualTo(5);
+        assertThat(c.providers().get(0).toString()).contains("apiKey=<redacted>");
+    }
+}
