@@ -3,8 +3,8 @@ package dev.portcullis.inspect;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.portcullis.spi.ConfigErrors;
-import java.util.ArrayList;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestPluginContext;
 import java.util.List;
 
 /** Binds inspect configs from YAML the way the kernel does (unknown keys refused) and validates them. */
@@ -25,33 +25,16 @@ final class Configs {
 
     /** Every validation error as {@code path: message}. */
     static List<String> errors(InspectConfig config) {
-        List<String> out = new ArrayList<>();
-        config.validate(collector("", out));
-        return out;
+        return CollectingConfigErrors.of(config);
     }
 
     /** Binds, checks it is valid, and builds the policy. */
-    static InspectPolicy policy(String yaml, TestContext context) {
+    static InspectPolicy policy(String yaml, TestPluginContext context) {
         InspectConfig config = bind(yaml);
         List<String> errors = errors(config);
         if (!errors.isEmpty()) {
             throw new IllegalArgumentException("invalid config: " + errors);
         }
         return (InspectPolicy) new InspectPolicyFactory().create(config, context);
-    }
-
-    private static ConfigErrors collector(String prefix, List<String> out) {
-        return new ConfigErrors() {
-            @Override
-            public void add(String path, String message) {
-                String full = prefix.isEmpty() ? path : path.isEmpty() ? prefix : path.startsWith("[") ? prefix + path : prefix + "." + path;
-                out.add(full + ": " + message);
-            }
-
-            @Override
-            public ConfigErrors at(String path) {
-                return collector(prefix.isEmpty() ? path : prefix + "." + path, out);
-            }
-        };
     }
 }

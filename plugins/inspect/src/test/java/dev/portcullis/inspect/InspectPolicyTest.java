@@ -8,6 +8,9 @@ import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Headers;
 import dev.portcullis.spi.Response;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
+import dev.portcullis.testkit.TestRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -37,20 +40,33 @@ class InspectPolicyTest {
         return "{\"to\": [\"" + to + "\"], \"subject\": \"Customer export\", \"body\": \"" + body + "\"}";
     }
 
-    private final TestContext context = new TestContext();
+    private final TestPluginContext context = new TestPluginContext();
 
     private InspectPolicy policy(String head) {
         return Configs.policy(head + MAIL_RULES, context);
     }
 
     private double matches(String rule, String action, boolean shadow) {
-        var counter = context.meters.find(InspectPolicy.MATCHES)
+        var counter = context.meters().find(InspectPolicy.MATCHES)
                 .tags("rule", rule, "action", action, "shadow", Boolean.toString(shadow)).counter();
         return counter == null ? -1 : counter.count();
     }
 
     private double skipped(String phase, String reason) {
-        return context.meters.get(InspectPolicy.SKIPPED).tags("phase", phase, "reason", reason).counter().count();
+        return context.meters().get(InspectPolicy.SKIPPED).tags("phase", phase, "reason", reason).counter().count();
+    }
+
+    /** A POST to the mail API's route, as the client sent it. */
+    private static TestExchange post(String contentType, Body body) {
+        TestRequest.Builder request = TestRequest.post("/send").body(body);
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return request.exchange().route("mail");
+    }
+
+    private static TestExchange postJson(String json) {
+        return post("application/json", Body.of(json));
     }
 
     private static String forwarded(TestExchange ex) {
@@ -59,7 +75,7 @@ class InspectPolicyTest {
 
     @Test
     void externalRecipientWithCustomerRecordIsBlockedNamingTheRule() {
-        TestExchange ex = TestExchange.postJson(mail("attacker@evil.test", CUSTOMER_RECORD));
+        TestExchange ex = postJson(mail("attacker@evil.test", CUSTOMER_RECORD));
 
         Verdict verdict = policy("action: block\n").onRequest(ex);
 
@@ -79,7 +95,7 @@ class InspectPolicyTest {
         InspectPolicy policy = policy("");
         for (String to : new String[] {"colleague@example.com", "Ops Team <ops@EU.Example.com>"}) {
             String json = mail(to, CUSTOMER_RECORD);
-            TestExchange ex = TestExchange.postJson(json);
+            TestExchange ex = postJson(json);
             assertThat(policy.onRequest(ex)).as(to).isEqualTo(Verdict.proceed());
             assertThat(forwarded(ex)).isEqualTo(json);
         }
@@ -88,20 +104,20 @@ class InspectPolicyTest {
 
     @Test
     void externalMailWithoutPiiPasses() {
-        TestExchange ex = TestExchange.postJson(mail("partner@evil.test", "See you on 2024-01-15 about order 4155552671."));
+        TestExchange ex = postJson(mail("partner@evil.test", "See you on 2024-01-15 about order 4155552671."));
         assertThat(policy("").onRequest(ex)).isEqualTo(Verdict.proceed());
     }
 
     @Test
     void aRecipientThatIsNotAnAddressCountsAsExternal() {
-        TestExchange ex = TestExchange.postJson(mail("attacker at evil dot test", CUSTOMER_RECORD));
+        TestExchange ex = postJson(mail("attacker at evil dot test", CUSTOMER_RECORD));
         assertThat(policy("").onRequest(ex)).isInstanceOfSatisfying(Verdict.Reject.class,
                 r -> assertThat(r.failure().detail()).contains("$.to[*] holds a value that is not an e-mail address"));
     }
 
     @Test
     void redactModeMasksThePiiInTheForwardedJson() throws Exception {
-        TestExchange ex = TestExchange.postJson(mail("attacker@evil.test", CUSTOMER_RECORD));
+        TestExchange ex = postJson(mail("attacker@evil.test", CUSTOMER_RECORD));
 
         Verdict verdict = policy("action: redact\nmask: { keepLast: { payment-card: 4 } }\n").onRequest(ex);
 
@@ -117,7 +133,7 @@ class InspectPolicyTest {
     @Test
     void logModePassesUnchangedButCounts() {
         String json = mail("attacker@evil.test", CUSTOMER_RECORD);
-        TestExchange ex = TestExchange.postJson(json);
+        TestExchange ex = postJson(json);
 
         assertThat(policy("action: log\n").onRequest(ex)).isEqualTo(Verdict.proceed());
 
@@ -129,7 +145,7 @@ class InspectPolicyTest {
     void secretsAreRedactedByTheirOwnRuleWhileTheMailPasses() throws Exception {
         String json = "{\"to\": [\"a@example.com\"], \"body\": \"key sk-proj-Abc123def456ghi789jkl0 ok\", "
                 + "\"meta\": {\"client_secret\": \"q8Zr2LmX9vTf4WpK7nHc\"}}";
-        TestExchange ex = TestExchange.postJson(json);
+        TestExchange ex = postJson(json);
 
         assertThat(policy("").onRequest(ex)).isEqualTo(Verdict.proceed());
 
@@ -141,7 +157,7 @@ class InspectPolicyTest {
 
     @Test
     void formBodiesAreDecodedAndRedactedInPlace() {
-        TestExchange ex = TestExchange.post("application/x-www-form-urlencoded",
+        TestExchange ex = post("application/x-www-form-urlencoded",
                 Body.of("to=attacker%40evil.test&body=card+4111111111111111&token=ghp_abcdefghijklmnopqrstuvwxyz0123456789"));
         InspectPolicy policy = Configs.policy("""
                 rules:
@@ -165,13 +181,13 @@ class InspectPolicyTest {
     void binaryAndUnlistedBodiesAreSkippedUntouched() {
         InspectPolicy policy = policy("");
         byte[] png = {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, '4', '1', '1', '1'};
-        TestExchange image = TestExchange.post("image/png", Body.of(png));
+        TestExchange image = post("image/png", Body.of(png));
         assertThat(policy.onRequest(image)).isEqualTo(Verdict.proceed());
         assertThat(image.request().body().bytes(100)).isEqualTo(png);
         assertThat(skipped("request", "content-type")).isEqualTo(1);
 
         byte[] lying = ("attacker@evil.test\0" + CUSTOMER_RECORD).getBytes(StandardCharsets.UTF_8);
-        TestExchange text = TestExchange.post("text/plain", Body.of(lying));
+        TestExchange text = post("text/plain", Body.of(lying));
         assertThat(policy.onRequest(text)).isEqualTo(Verdict.proceed());
         assertThat(skipped("request", "binary")).isEqualTo(1);
     }
@@ -182,12 +198,12 @@ class InspectPolicyTest {
         String big = mail("attacker@evil.test", CUSTOMER_RECORD + " ".repeat(2000));
         byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
 
-        TestExchange known = TestExchange.post("application/json", Body.of(new ByteArrayInputStream(bytes), bytes.length));
+        TestExchange known = post("application/json", Body.of(new ByteArrayInputStream(bytes), bytes.length));
         assertThat(policy.onRequest(known)).isEqualTo(Verdict.proceed());
         assertThat(forwarded(known)).isEqualTo(big);
 
         CountingStream chunked = new CountingStream(bytes);
-        TestExchange unknown = TestExchange.post("application/json", Body.of(chunked, -1));
+        TestExchange unknown = post("application/json", Body.of(chunked, -1));
         assertThat(policy.onRequest(unknown)).isEqualTo(Verdict.proceed());
         assertThat(chunked.read).as("read at most maxBody + 1 bytes").isEqualTo(1025);
         assertThat(forwarded(unknown)).isEqualTo(big);
@@ -199,7 +215,7 @@ class InspectPolicyTest {
     void oversizedBodiesCanBeRefused() {
         InspectPolicy policy = policy("maxBody: 1KiB\nonUninspectable: block\n");
         byte[] bytes = ("{\"pad\": \"" + "x".repeat(2000) + "\"}").getBytes(StandardCharsets.UTF_8);
-        TestExchange ex = TestExchange.post("application/json", Body.of(new ByteArrayInputStream(bytes), -1));
+        TestExchange ex = post("application/json", Body.of(new ByteArrayInputStream(bytes), -1));
         assertThat(policy.onRequest(ex)).isInstanceOfSatisfying(Verdict.Reject.class, r -> {
             assertThat(r.failure().status()).isEqualTo(413);
             assertThat(r.failure().code()).isEqualTo("content-uninspectable");
@@ -208,7 +224,7 @@ class InspectPolicyTest {
 
     @Test
     void contentEncodedBodiesAreNotMistakenForClean() {
-        TestExchange ex = TestExchange.postJson(mail("attacker@evil.test", CUSTOMER_RECORD));
+        TestExchange ex = postJson(mail("attacker@evil.test", CUSTOMER_RECORD));
         ex.request().headers().add("Content-Encoding", "gzip");
         assertThat(policy("onUninspectable: block\n").onRequest(ex)).isInstanceOfSatisfying(Verdict.Reject.class,
                 r -> assertThat(r.failure().status()).isEqualTo(415));
@@ -216,7 +232,7 @@ class InspectPolicyTest {
 
     @Test
     void aBodyWithoutContentTypeIsStillInspected() {
-        TestExchange ex = TestExchange.post(null, Body.of(mail("attacker@evil.test", CUSTOMER_RECORD)));
+        TestExchange ex = post(null, Body.of(mail("attacker@evil.test", CUSTOMER_RECORD)));
         assertThat(policy("").onRequest(ex)).isInstanceOf(Verdict.Reject.class);
     }
 
@@ -230,7 +246,7 @@ class InspectPolicyTest {
                     when: [ { detector: [payment-card, us-ssn] } ]
                 """, context);
         String upstream = "{\"customer\": {\"name\": \"Jane\", \"card\": \"4111-1111-1111-1111\", \"ssn\": \"536-22-1234\"}}";
-        TestExchange ex = TestExchange.postJson("{}").respond(Response.json(200, upstream));
+        TestExchange ex = postJson("{}").response(Response.json(200, upstream));
 
         assertThat(policy.onRequest(ex)).isEqualTo(Verdict.proceed());
         assertThat(policy.onResponse(ex)).isEqualTo(Verdict.proceed());
@@ -248,8 +264,8 @@ class InspectPolicyTest {
                 rules: [ { name: cards, when: [ { detector: payment-card } ] } ]
                 """, context);
         String events = "data: 4111 1111 1111 1111\n\n";
-        TestExchange ex = TestExchange.postJson("{}")
-                .respond(new Response(200, Headers.of("Content-Type", "text/event-stream"), Body.of(events)));
+        TestExchange ex = postJson("{}")
+                .response(new Response(200, Headers.of("Content-Type", "text/event-stream"), Body.of(events)));
         assertThat(policy.onResponse(ex)).isEqualTo(Verdict.proceed());
         assertThat(ex.response().body().text(1000)).isEqualTo(events);
         assertThat(skipped("response", "event-stream")).isEqualTo(1);
@@ -266,13 +282,13 @@ class InspectPolicyTest {
                           - { field: $.body, detector: iban }
                           - { field: $.subject, contains: EXPORT, ignoreCase: true }
                 """, context);
-        assertThat(policy.onRequest(TestExchange.postJson(mail("x@partner.test", CUSTOMER_RECORD))))
+        assertThat(policy.onRequest(postJson(mail("x@partner.test", CUSTOMER_RECORD))))
                 .isEqualTo(Verdict.proceed());
-        assertThat(policy.onRequest(TestExchange.postJson(mail("x@eu.partner.test", CUSTOMER_RECORD))))
+        assertThat(policy.onRequest(postJson(mail("x@eu.partner.test", CUSTOMER_RECORD))))
                 .isInstanceOfSatisfying(Verdict.Reject.class, r -> assertThat(r.failure().detail()).isEqualTo(
                         "rule 'pii-to-non-partner' matched: not ($.to[*] has a domain in [partner.test]); "
                                 + "$.body contains iban; $.subject contains 'EXPORT'"));
-        assertThat(policy.onRequest(TestExchange.postJson(mail("x@evil.test", "hello"))))
+        assertThat(policy.onRequest(postJson(mail("x@evil.test", "hello"))))
                 .as("subject 'Customer export' alone").isInstanceOf(Verdict.Reject.class);
     }
 
@@ -284,10 +300,10 @@ class InspectPolicyTest {
                   - { name: staff-ids, when: [ { field: $..note, detector: employee-id } ] }
                   - { name: codename, when: [ { regex: '(?i)project\\s+falcon' } ], action: redact }
                 """, context);
-        assertThat(policy.onRequest(TestExchange.postJson("{\"items\": [{\"note\": \"for EMP-123456\"}]}")))
+        assertThat(policy.onRequest(postJson("{\"items\": [{\"note\": \"for EMP-123456\"}]}")))
                 .isInstanceOfSatisfying(Verdict.Reject.class,
                         r -> assertThat(r.failure().detail()).isEqualTo("rule 'staff-ids' matched: $..note contains employee-id"));
-        TestExchange ex = TestExchange.post("text/plain; charset=utf-8", Body.of("about Project  Falcon, EMP-1"));
+        TestExchange ex = post("text/plain; charset=utf-8", Body.of("about Project  Falcon, EMP-1"));
         assertThat(policy.onRequest(ex)).isEqualTo(Verdict.proceed());
         assertThat(forwarded(ex)).isEqualTo("about [REDACTED:match], EMP-1");
     }

@@ -14,6 +14,10 @@ import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.GatewayException;
 import dev.portcullis.spi.Response;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
+import dev.portcullis.testkit.TestRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -37,7 +41,7 @@ class CircuitBreakerTest {
 
     private static final long SECOND = 1_000_000_000L;
 
-    private final TestContext context = new TestContext();
+    private final TestPluginContext context = new TestPluginContext();
     private final List<AutoCloseable> closeables = new ArrayList<>();
     /** An arbitrary start: nanoTime may be anything, including negative. */
     private final AtomicLong clock = new AtomicLong(-7 * SECOND);
@@ -64,12 +68,12 @@ class CircuitBreakerTest {
         HttpBackendConfig config = new HttpBackendConfig(targets, null,
                 new Timeouts(Duration.ofSeconds(1), Duration.ofSeconds(2), null), new Retry(0, null, null, null, null),
                 null, breaker, passive, null, null, null, null, null);
-        TestContext.Errors errors = new TestContext.Errors();
+        CollectingConfigErrors errors = new CollectingConfigErrors();
         config.validate(errors);
         if (breaker != null) {
             breaker.validate(errors);
         }
-        assertThat(errors.lines).isEmpty();
+        assertThat(errors.lines()).isEmpty();
         return track(new HttpBackendFactory(clock::get).create(config, context));
     }
 
@@ -109,11 +113,11 @@ class CircuitBreakerTest {
     }
 
     private double circuitState(RawServer target) {
-        return context.meters.get("portcullis.upstream.circuit_state").tag("target", target.url()).gauge().value();
+        return context.meters().get("portcullis.upstream.circuit_state").tag("target", target.url()).gauge().value();
     }
 
     private double transitions(RawServer target, String to) {
-        return context.meters.get("portcullis.upstream.circuit_transitions").tag("target", target.url()).tag("to", to)
+        return context.meters().get("portcullis.upstream.circuit_transitions").tag("target", target.url()).tag("to", to)
                 .counter().count();
     }
 
@@ -278,7 +282,7 @@ class CircuitBreakerTest {
         assertThat(good.requests).hasSize(8);
         assertThat(circuitState(bad)).isEqualTo(2.0);
         assertThat(circuitState(good)).isZero();
-        assertThat(context.meters.get("portcullis.upstream.healthy").tag("target", bad.url()).gauge().value()).isZero();
+        assertThat(context.meters().get("portcullis.upstream.healthy").tag("target", bad.url()).gauge().value()).isZero();
         assertThat(transitions(good, "open")).isZero();
     }
 
@@ -298,7 +302,7 @@ class CircuitBreakerTest {
         assertThat(f.title()).isEqualTo("Circuit open");
         assertThat(f.detail()).contains(refused.substring(7)).contains("127.0.0.1:" + failing.port()).contains("retry in 18s");
         assertThat(f.headers().get("Retry-After")).isEqualTo("18"); // the refused target opened first: 30 - 12
-        assertThat(context.meters.get("portcullis.upstream.errors").tag("target", refused).tag("cause", "unreachable")
+        assertThat(context.meters().get("portcullis.upstream.errors").tag("target", refused).tag("cause", "unreachable")
                 .counter().count()).isEqualTo(1.0);
     }
 
@@ -349,7 +353,7 @@ class CircuitBreakerTest {
                 return 4;
             }
         };
-        assertThatThrownBy(() -> backend.handle(TestExchange.of("POST", "/upload", Body.of(tooBig, -1))))
+        assertThatThrownBy(() -> backend.handle(TestRequest.post("/upload").body(Body.of(tooBig, -1)).exchange()))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.failure().status()).isEqualTo(413);
                     assertThat(e.failure().code()).isEqualTo("body-too-large");
@@ -369,7 +373,7 @@ class CircuitBreakerTest {
                 throw new InterruptedIOException("client went away");
             }
         };
-        assertThatThrownBy(() -> backend.handle(TestExchange.of("POST", "/", Body.of(broken, -1))))
+        assertThatThrownBy(() -> backend.handle(TestRequest.post("/").body(Body.of(broken, -1)).exchange()))
                 .isInstanceOf(InterruptedIOException.class);
         assertThat(circuitState(up)).isZero();
         assertThat(status(backend)).isEqualTo(200);

@@ -14,6 +14,10 @@ import dev.portcullis.spi.Body;
 import dev.portcullis.spi.GatewayException;
 import dev.portcullis.spi.Headers;
 import dev.portcullis.spi.Response;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
+import dev.portcullis.testkit.TestRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,7 +34,7 @@ import org.junit.jupiter.api.Test;
 
 class HttpBackendTest {
 
-    private final TestContext context = new TestContext();
+    private final TestPluginContext context = new TestPluginContext();
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     @AfterEach
@@ -51,9 +55,9 @@ class HttpBackendTest {
     }
 
     private Backend backend(HttpBackendConfig config) {
-        TestContext.Errors errors = new TestContext.Errors();
+        CollectingConfigErrors errors = new CollectingConfigErrors();
         config.validate(errors);
-        assertThat(errors.lines).isEmpty();
+        assertThat(errors.lines()).isEmpty();
         return track(new HttpBackendFactory().create(config, context));
     }
 
@@ -94,8 +98,8 @@ class HttpBackendTest {
         Headers h = Headers.of("Host", "gw.example:8443", "Connection", "keep-alive, X-Drop", "X-Drop", "1",
                 "Keep-Alive", "timeout=5", "TE", "trailers", "Proxy-Authorization", "Basic x", "Upgrade", "h2c",
                 "X-Keep", "yes", "X-Forwarded-For", "10.0.0.1", "X-Request-Id", "spoofed");
-        TestExchange ex = new TestExchange(new TestExchange.TestRequest("GET", "/api/users/a%2Fb", "q=1%20", h, Body.empty()), "rid-42");
-        ex.req().scheme = "https";
+        TestExchange ex = TestRequest.get("/api/users/a%2Fb?q=1%20").headers(h).scheme("https").host("gateway.test")
+                .clientIp("192.0.2.7").exchange().requestId("rid-42");
 
         Response r = backend.handle(ex);
 
@@ -117,10 +121,9 @@ class HttpBackendTest {
     void stripPrefixWorksOnSegmentsAndPreserveHostKeepsTheClientHost() throws Exception {
         RawServer up = server(req -> RawServer.ok(req.target() + " " + req.headers().get("host")));
         Backend backend = backend(new HttpBackendConfig(targets(up), null, null, null, null, null, null, "/api", null, true, null, null));
-        TestExchange exact = TestExchange.get("/api");
-        exact.req().headers().add("Host", "public.example");
+        TestExchange exact = TestRequest.get("/api").header("Host", "public.example").exchange();
         assertThat(text(backend.handle(exact))).isEqualTo("/ public.example");
-        assertThat(text(backend.handle(TestExchange.get("/apix/1")))).isEqualTo("/apix/1 gateway.test");
+        assertThat(text(backend.handle(TestRequest.get("/apix/1").host("gateway.test").exchange()))).isEqualTo("/apix/1 gateway.test");
     }
 
     @Test
@@ -167,7 +170,7 @@ class HttpBackendTest {
         RawServer up = server(req -> RawServer.ok(req.headers().get("transfer-encoding") + ":" + req.bodyText()));
         Backend backend = backend(config(targets(up), null, null, null));
         InputStream upload = new java.io.ByteArrayInputStream("streamed body".getBytes(StandardCharsets.UTF_8));
-        Response r = backend.handle(TestExchange.of("POST", "/upload", Body.of(upload, -1)));
+        Response r = backend.handle(TestRequest.post("/upload").body(Body.of(upload, -1)).exchange());
         assertThat(text(r)).isEqualTo("chunked:streamed body");
     }
 
@@ -195,7 +198,7 @@ class HttpBackendTest {
         RawServer up = server(req -> req.method().equals("HEAD")
                 ? "HTTP/1.1 200 OK\r\nContent-Length: 42\r\n\r\n" : "HTTP/1.1 204 No Content\r\n\r\n");
         Backend backend = backend(config(targets(up), null, null, null));
-        Response head = backend.handle(TestExchange.of("HEAD", "/", Body.empty()));
+        Response head = backend.handle(TestRequest.builder("HEAD", "/").exchange());
         assertThat(head.body().isEmpty()).isTrue();
         assertThat(head.headers().get("Content-Length")).isEqualTo("42");
         Response none = backend.handle(TestExchange.get("/"));
@@ -214,7 +217,7 @@ class HttpBackendTest {
                     assertThat(e.failure().code()).isEqualTo("upstream-unreachable");
                     assertThat(e.failure().detail()).isEqualTo("upstream " + url.substring(7) + ": connection refused");
                 });
-        assertThat(context.meters.get("portcullis.upstream.errors").tag("target", url).tag("cause", "unreachable")
+        assertThat(context.meters().get("portcullis.upstream.errors").tag("target", url).tag("cause", "unreachable")
                 .counter().count()).isEqualTo(1.0);
     }
 
@@ -257,13 +260,13 @@ class HttpBackendTest {
         Backend backend = backend(config(List.of(new Target(down, 1), new Target(good.url(), 1)), null,
                 new Retry(1, Duration.ofMillis(1), null, null, null), new Passive(0, null)));
         // round robin starts at the refused target: the POST lands there and is not retried
-        assertThatThrownBy(() -> backend.handle(TestExchange.of("POST", "/", Body.of("x"))))
+        assertThatThrownBy(() -> backend.handle(TestRequest.post("/").body("x").exchange()))
                 .isInstanceOfSatisfying(GatewayException.class, e -> assertThat(e.failure().status()).isEqualTo(502));
         for (int i = 0; i < 4; i++) {
             assertThat(text(backend.handle(TestExchange.get("/")))).isEqualTo("good");
         }
-        double retries = context.meters.get("portcullis.upstream.retries").tag("target", down).counter().count();
-        double refused = context.meters.get("portcullis.upstream.errors").tag("target", down).tag("cause", "unreachable")
+        double retries = context.meters().get("portcullis.upstream.retries").tag("target", down).counter().count();
+        double refused = context.meters().get("portcullis.upstream.errors").tag("target", down).tag("cause", "unreachable")
                 .counter().count();
         assertThat(retries).isPositive();
         assertThat(refused).isEqualTo(retries + 1); // every GET that met the refused target moved on; the POST did not
@@ -300,8 +303,8 @@ class HttpBackendTest {
         assertThat(errors).isEqualTo(2);
         assertThat(bad.requests).hasSize(2);
         assertThat(good.requests).hasSize(8);
-        assertThat(context.meters.get("portcullis.upstream.healthy").tag("target", bad.url()).gauge().value()).isZero();
-        assertThat(context.meters.get("portcullis.upstream.healthy").tag("target", good.url()).gauge().value()).isEqualTo(1.0);
+        assertThat(context.meters().get("portcullis.upstream.healthy").tag("target", bad.url()).gauge().value()).isZero();
+        assertThat(context.meters().get("portcullis.upstream.healthy").tag("target", good.url()).gauge().value()).isEqualTo(1.0);
     }
 
     @Test

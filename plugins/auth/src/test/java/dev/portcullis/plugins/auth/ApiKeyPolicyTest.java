@@ -1,8 +1,6 @@
 package dev.portcullis.plugins.auth;
 
-import static dev.portcullis.plugins.auth.TestSupport.context;
-import static dev.portcullis.plugins.auth.TestSupport.errorsOf;
-import static dev.portcullis.plugins.auth.TestSupport.failureOf;
+import static dev.portcullis.testkit.Verdicts.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +10,9 @@ import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,7 @@ class ApiKeyPolicyTest {
     private final ApiKeyPolicyFactory factory = new ApiKeyPolicyFactory();
 
     private Policy policy(ApiKeyConfig config) {
-        return factory.create(config, context(CONSUMERS));
+        return factory.create(config, new TestPluginContext().withConsumers(CONSUMERS));
     }
 
     @Test
@@ -106,7 +107,7 @@ class ApiKeyPolicyTest {
         for (int i = 0; i < 50; i++) {
             many.add(new Consumer("c" + i, Map.of(), List.of("key-" + i)));
         }
-        Policy policy = factory.create(new ApiKeyConfig(null, null, null), context(many));
+        Policy policy = factory.create(new ApiKeyConfig(null, null, null), new TestPluginContext().withConsumers(many));
         for (int i : new int[] {0, 25, 49}) {
             TestExchange exchange = TestExchange.get("/", "X-API-Key", "key-" + i);
             assertThat(policy.onRequest(exchange)).isInstanceOf(Verdict.Proceed.class);
@@ -117,23 +118,23 @@ class ApiKeyPolicyTest {
     @Test
     void sharedOrMalformedKeysAreRefusedAtCreation() {
         var shared = List.of(new Consumer("a", null, List.of("k1")), new Consumer("b", null, List.of("k1")));
-        assertThatThrownBy(() -> factory.create(new ApiKeyConfig(null, null, null), context(shared)))
+        assertThatThrownBy(() -> factory.create(new ApiKeyConfig(null, null, null), new TestPluginContext().withConsumers(shared)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("consumer 'b'").hasMessageContaining("consumer 'a'");
 
         var malformed = List.of(new Consumer("a", null, List.of("sha256:abc")));
-        assertThatThrownBy(() -> factory.create(new ApiKeyConfig(null, null, null), context(malformed)))
+        assertThatThrownBy(() -> factory.create(new ApiKeyConfig(null, null, null), new TestPluginContext().withConsumers(malformed)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("64 hex digits");
 
         var empty = List.of(new Consumer("a", null, List.of("")));
-        assertThatThrownBy(() -> factory.create(new ApiKeyConfig(null, null, null), context(empty)))
+        assertThatThrownBy(() -> factory.create(new ApiKeyConfig(null, null, null), new TestPluginContext().withConsumers(empty)))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("apiKeys[0] is empty");
     }
 
     @Test
     void configValidationNamesThePath() {
-        assertThat(errorsOf(new ApiKeyConfig("X Key", " ", false)))
+        assertThat(CollectingConfigErrors.of(new ApiKeyConfig("X Key", " ", false)))
                 .containsExactly("header: not a valid header name: 'X Key'", "query: must not be blank");
-        assertThat(errorsOf(new ApiKeyConfig("Authorization", null, false)))
+        assertThat(CollectingConfigErrors.of(new ApiKeyConfig("Authorization", null, false)))
                 .containsExactly("header: use 'bearer: true' to read the key from Authorization");
     }
 }

@@ -1,14 +1,15 @@
 package dev.portcullis.plugins.auth;
 
-import static dev.portcullis.plugins.auth.TestSupport.context;
-import static dev.portcullis.plugins.auth.TestSupport.errorsOf;
-import static dev.portcullis.plugins.auth.TestSupport.failureOf;
+import static dev.portcullis.testkit.Verdicts.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,11 +23,11 @@ class AuthorizePolicyTest {
             Map.of("team", "billing"));
 
     private static Policy policy(AuthorizeConfig config) {
-        return new AuthorizePolicyFactory().create(config, context(List.of()));
+        return new AuthorizePolicyFactory().create(config, new TestPluginContext().withConsumers(List.of()));
     }
 
     private static Verdict check(AuthorizeConfig config, Identity identity) {
-        return policy(config).onRequest(TestExchange.withIdentity(identity));
+        return policy(config).onRequest(TestExchange.get("/").withIdentity(identity));
     }
 
     @Test
@@ -76,9 +77,9 @@ class AuthorizePolicyTest {
 
     @Test
     void configErrors() {
-        assertThat(errorsOf(new AuthorizeConfig(null, null, null, null, null)))
+        assertThat(CollectingConfigErrors.of(new AuthorizeConfig(null, null, null, null, null)))
                 .containsExactly(": authorize needs at least one of scopes, anyScopes, claims, consumers, labels");
-        assertThat(errorsOf(new AuthorizeConfig(null, null, Map.of("a", List.of(), "b", Map.of("x", 1)), null, null)))
+        assertThat(CollectingConfigErrors.of(new AuthorizeConfig(null, null, Map.of("a", List.of(), "b", Map.of("x", 1)), null, null)))
                 .containsExactlyInAnyOrder("claims.a: needs at least one value", "claims.b: must be a value or a list of values");
     }
 }

@@ -1,8 +1,6 @@
 package dev.portcullis.plugins.auth;
 
-import static dev.portcullis.plugins.auth.TestSupport.context;
-import static dev.portcullis.plugins.auth.TestSupport.errorsOf;
-import static dev.portcullis.plugins.auth.TestSupport.failureOf;
+import static dev.portcullis.testkit.Verdicts.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +11,9 @@ import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -37,7 +38,7 @@ class BasicAuthPolicyTest {
 
     private Policy policy(Duration cacheTtl) {
         return factory.create(new BasicAuthConfig("staff", Map.of("alice", ALICE_HASH, "bob", BOB_HASH),
-                Map.of("alice", "support-agent"), cacheTtl), context(CONSUMERS));
+                Map.of("alice", "support-agent"), cacheTtl), new TestPluginContext().withConsumers(CONSUMERS));
     }
 
     @Test
@@ -87,12 +88,12 @@ class BasicAuthPolicyTest {
     @Test
     void configErrorsNameTheUser() {
         var config = new BasicAuthConfig(null, Map.of("eve", "plain-text", "a:b", ALICE_HASH), Map.of("zed", "x"), null);
-        assertThat(errorsOf(config)).containsExactlyInAnyOrder(
+        assertThat(CollectingConfigErrors.of(config)).containsExactlyInAnyOrder(
                 "users.eve: not a bcrypt hash ($2b$<cost>$<53 chars>)",
                 "users.a:b: a user name must be non-empty and contain no ':'",
                 "consumers.zed: no such user in users");
         assertThatThrownBy(() -> factory.create(new BasicAuthConfig(null, Map.of("alice", ALICE_HASH),
-                Map.of("alice", "nobody"), null), context(CONSUMERS)))
+                Map.of("alice", "nobody"), null), new TestPluginContext().withConsumers(CONSUMERS)))
                 .isInstanceOf(ConfigException.class).hasMessage("no consumer named 'nobody'");
     }
 }

@@ -1,17 +1,18 @@
 package dev.portcullis.plugins.auth;
 
-import static dev.portcullis.plugins.auth.TestSupport.context;
-import static dev.portcullis.plugins.auth.TestSupport.errorsOf;
-import static dev.portcullis.plugins.auth.TestSupport.failureOf;
+import static dev.portcullis.testkit.Verdicts.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.portcullis.plugins.auth.TestSupport.MutableClock;
 import dev.portcullis.spi.Consumer;
 import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestClock;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 
 class IntrospectionPolicyTest {
 
-    private final MutableClock clock = new MutableClock(Instant.now());
+    private final TestClock clock = new TestClock(Instant.now());
     private final AtomicInteger calls = new AtomicInteger();
     private volatile int status = 200;
     private HttpServer server;
@@ -78,12 +79,12 @@ class IntrospectionPolicyTest {
         var config = new IntrospectionConfig(endpoint, "gateway", clientSecret, Duration.ofSeconds(60), Duration.ofSeconds(2),
                 null, null, null);
         policy = new IntrospectionPolicyFactory().create(config,
-                context(List.of(new Consumer("support-agent", Map.of("team", "support"), null))));
+                new TestPluginContext().withConsumers(List.of(new Consumer("support-agent", Map.of("team", "support"), null))));
         return policy;
     }
 
     private TestExchange request(String token) {
-        return TestExchange.get("/", clock, "Authorization", "Bearer " + token);
+        return TestExchange.get("/", "Authorization", "Bearer " + token).clock(clock);
     }
 
     @Test
@@ -119,7 +120,7 @@ class IntrospectionPolicyTest {
             assertThat(f.headers().get("WWW-Authenticate")).contains("error=\"invalid_token\"").contains("not active");
         }
         assertThat(calls.get()).isEqualTo(1);
-        assertThat(failureOf(p.onRequest(TestExchange.get("/", clock))).code()).isEqualTo("credentials-missing");
+        assertThat(failureOf(p.onRequest(TestExchange.get("/").clock(clock))).code()).isEqualTo("credentials-missing");
     }
 
     @Test
@@ -136,7 +137,7 @@ class IntrospectionPolicyTest {
     @Test
     void configErrors() {
         policy = policy("x");
-        assertThat(errorsOf(new IntrospectionConfig(URI.create("/relative"), " ", "", null, Duration.ZERO, null, null, null)))
+        assertThat(CollectingConfigErrors.of(new IntrospectionConfig(URI.create("/relative"), " ", "", null, Duration.ZERO, null, null, null)))
                 .containsExactly("endpoint: not an absolute http(s) URL", "clientId: is required",
                         "clientSecret: is required (is its environment variable set?)", "timeout: must be positive");
     }

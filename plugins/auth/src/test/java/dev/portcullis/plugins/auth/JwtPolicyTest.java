@@ -1,7 +1,6 @@
 package dev.portcullis.plugins.auth;
 
-import static dev.portcullis.plugins.auth.TestSupport.errorsOf;
-import static dev.portcullis.plugins.auth.TestSupport.failureOf;
+import static dev.portcullis.testkit.Verdicts.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jose.JOSEObjectType;
@@ -19,12 +18,14 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.portcullis.plugins.auth.TestSupport.MutableClock;
 import dev.portcullis.spi.Consumer;
 import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestClock;
+import dev.portcullis.testkit.TestExchange;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ class JwtPolicyTest {
     private static RSAKey k3;
     private static ECKey ec;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T12:00:00Z"));
+    private final TestClock clock = new TestClock(Instant.parse("2026-01-01T12:00:00Z"));
     private final Consumers consumers = new Consumers(List.of(new Consumer("support-agent", Map.of("team", "support"), null)));
     private JwksServer jwks;
     private JwtPolicy policy;
@@ -108,7 +109,7 @@ class JwtPolicyTest {
     }
 
     private TestExchange request(String token) {
-        return TestExchange.get("/orders", clock, "Authorization", "Bearer " + token);
+        return TestExchange.get("/orders", "Authorization", "Bearer " + token).clock(clock);
     }
 
     /** Asserts a 401 token-invalid whose description contains {@code reason}. */
@@ -257,7 +258,7 @@ class JwtPolicyTest {
         assertRejected(p, "not-a-jwt", "not a JWT");
         assertRejected(p, "e30.e30.e30", "header is not valid");
 
-        Failure missing = failureOf(p.onRequest(TestExchange.get("/", clock, "Authorization", "Basic abc")));
+        Failure missing = failureOf(p.onRequest(TestExchange.get("/", "Authorization", "Basic abc").clock(clock)));
         assertThat(missing.code()).isEqualTo("credentials-missing");
         assertThat(missing.headers().get("WWW-Authenticate")).isEqualTo("Bearer");
     }
@@ -307,15 +308,15 @@ class JwtPolicyTest {
 
     @Test
     void configErrorsNameTheirPath() {
-        assertThat(errorsOf(new JwtConfigBuilder().jwks(URI.create("http://idp/jwks")).algorithms("RS256", "RS257").build()))
+        assertThat(CollectingConfigErrors.of(new JwtConfigBuilder().jwks(URI.create("http://idp/jwks")).algorithms("RS256", "RS257").build()))
                 .containsExactly("algorithms[1]: unknown JWS algorithm 'RS257' (one of RS256, RS384, RS512, PS256, PS384, "
                         + "PS512, ES256, ES256K, ES384, ES512, EdDSA, Ed25519, HS256, HS384, HS512)");
-        assertThat(errorsOf(new JwtConfigBuilder().algorithms().build()))
+        assertThat(CollectingConfigErrors.of(new JwtConfigBuilder().algorithms().build()))
                 .containsExactly(": jwt needs jwksUri, staticKeys or hmacSecret",
                         "algorithms: list the accepted JWS algorithms explicitly, e.g. [RS256]");
-        assertThat(errorsOf(new JwtConfigBuilder().algorithms("HS512").hmacSecret("short").build()))
+        assertThat(CollectingConfigErrors.of(new JwtConfigBuilder().algorithms("HS512").hmacSecret("short").build()))
                 .containsExactly("hmacSecret: HS512 needs a secret of at least 64 bytes");
-        assertThat(errorsOf(new JwtConfigBuilder().algorithms("RS256", "HS256").staticKeys("hello").build()))
+        assertThat(CollectingConfigErrors.of(new JwtConfigBuilder().algorithms("RS256", "HS256").staticKeys("hello").build()))
                 .containsExactly("algorithms[1]: HS256 needs hmacSecret", "staticKeys[0]: not a JWK, JWK set or PEM public key");
     }
 }

@@ -7,30 +7,17 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.portcullis.plugins.ratelimit.RateLimitConfig.Algorithm;
 import dev.portcullis.plugins.ratelimit.RateLimitConfig.FailMode;
-import dev.portcullis.plugins.redis.testing.TestPluginContext;
-import dev.portcullis.spi.ConfigErrors;
 import dev.portcullis.spi.ConfigException;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestPluginContext;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RateLimitConfigTest {
 
     private static List<String> errors(RateLimitConfig c) {
-        List<String> errors = new ArrayList<>();
-        c.validate(new ConfigErrors() {
-            @Override
-            public void add(String path, String message) {
-                errors.add(path + ": " + message);
-            }
-
-            @Override
-            public ConfigErrors at(String path) {
-                return this;
-            }
-        });
-        return errors;
+        return CollectingConfigErrors.of(c);
     }
 
     private static RateLimitConfig config(List<String> key, Algorithm algorithm, Long limit, Duration period, Long burst, Long cost) {

@@ -5,12 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.kernel.store.LocalStateStore;
 import dev.portcullis.plugins.ratelimit.RateLimitConfig.Algorithm;
 import dev.portcullis.plugins.ratelimit.RateLimitConfig.Scope;
-import dev.portcullis.plugins.redis.testing.TestPluginContext;
+import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Headers;
 import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
+import dev.portcullis.spi.Response;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
+import dev.portcullis.testkit.TestRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +26,7 @@ class RateLimitPolicyTest {
 
     private final AtomicLong now = new AtomicLong(5_000_000_000_000L);
     private final LocalStateStore store = new LocalStateStore(10_000, now::get);
-    private final TestPluginContext context = new TestPluginContext().with("default", store);
+    private final TestPluginContext context = new TestPluginContext().withStore("default", store);
 
     private Policy policy(List<String> key, Algorithm algorithm, long limit, Duration period, Long burst) {
         return policy(new RateLimitConfig(key, algorithm, limit, period, burst, null, null, null, null, null));
@@ -36,11 +40,21 @@ class RateLimitPolicyTest {
         now.addAndGet(d.toNanos());
     }
 
+    /** A GET from {@code clientIp} on {@code route}, with header lines from name/value pairs. */
+    private static TestExchange exchange(String route, String clientIp, String... headers) {
+        return TestRequest.get("/").headers(headers).clientIp(clientIp).exchange().route(route);
+    }
+
+    /** The identity an auth policy establishes for a configured consumer. */
+    private static Identity consumer(String name) {
+        return new Identity(name + "-subject", "test", "api-key", null, null, name, null);
+    }
+
     /** Runs the request phase and, if admitted, a 200 through the response phase; returns the verdict. */
     private static Verdict call(Policy p, TestExchange ex) {
         Verdict v = p.onRequest(ex);
         if (v instanceof Verdict.Proceed) {
-            ex.respond();
+            ex.response(new Response(200, new Headers(), Body.empty()));
             assertThat(p.onResponse(ex)).isInstanceOf(Verdict.Proceed.class);
         }
         return v;
@@ -55,14 +69,14 @@ class RateLimitPolicyTest {
     void slidingWindowSendsHeadersAndThen429WithRetryAfter() {
         Policy p = policy(List.of("consumer"), null, 3, Duration.ofSeconds(1), null);
         for (int left = 2; left >= 0; left--) {
-            TestExchange ex = new TestExchange("orders", "10.0.0.1").as(TestExchange.consumer("acme"));
+            TestExchange ex = exchange("orders", "10.0.0.1").withIdentity(consumer("acme"));
             assertThat(call(p, ex)).isInstanceOf(Verdict.Proceed.class);
             Headers h = ex.response().headers();
             assertThat(h.get("RateLimit-Limit")).isEqualTo("3");
             assertThat(h.get("RateLimit-Remaining")).isEqualTo(Integer.toString(left));
             assertThat(Long.parseLong(h.get("RateLimit-Reset"))).isBetween(1L, 2L);
         }
-        Failure f = rejected(call(p, new TestExchange("orders", "10.0.0.1").as(TestExchange.consumer("acme"))));
+        Failure f = rejected(call(p, exchange("orders", "10.0.0.1").withIdentity(consumer("acme"))));
         assertThat(f.status()).isEqualTo(429);
         assertThat(f.code()).isEqualTo("rate-limited");
         assertThat(f.detail()).isEqualTo("limit of 3 per 1s for consumer 'acme' exceeded");
@@ -72,10 +86,10 @@ class RateLimitPolicyTest {
         assertThat(retryAfter).isBetween(1L, 2L);
 
         // Another consumer has its own budget; the first one gets through once Retry-After has passed.
-        assertThat(call(p, new TestExchange("orders", "10.0.0.1").as(TestExchange.consumer("globex"))))
+        assertThat(call(p, exchange("orders", "10.0.0.1").withIdentity(consumer("globex"))))
                 .isInstanceOf(Verdict.Proceed.class);
         advance(Duration.ofSeconds(retryAfter));
-        assertThat(call(p, new TestExchange("orders", "10.0.0.1").as(TestExchange.consumer("acme"))))
+        assertThat(call(p, exchange("orders", "10.0.0.1").withIdentity(consumer("acme"))))
                 .isInstanceOf(Verdict.Proceed.class);
     }
 
@@ -83,110 +97,110 @@ class RateLimitPolicyTest {
     void tokenBucketAllowsABurstThenRefills() {
         Policy p = policy(List.of("ip"), Algorithm.TOKEN_BUCKET, 2, Duration.ofSeconds(1), 4L);
         for (int i = 0; i < 4; i++) {
-            TestExchange ex = new TestExchange("orders", "10.0.0.9");
+            TestExchange ex = exchange("orders", "10.0.0.9");
             assertThat(call(p, ex)).isInstanceOf(Verdict.Proceed.class);
             assertThat(ex.response().headers().get("RateLimit-Limit")).isEqualTo("4");
         }
-        Failure f = rejected(call(p, new TestExchange("orders", "10.0.0.9")));
+        Failure f = rejected(call(p, exchange("orders", "10.0.0.9")));
         assertThat(f.detail()).isEqualTo("limit of 2 per 1s (burst 4) for ip '10.0.0.9' exceeded");
         assertThat(f.headers().get("Retry-After")).isEqualTo("1"); // 0.5s, rounded up
         assertThat(f.headers().get("RateLimit-Reset")).isEqualTo("2"); // 4 tokens at 2/s
 
         advance(Duration.ofMillis(500));
-        assertThat(call(p, new TestExchange("orders", "10.0.0.9"))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(p.onRequest(new TestExchange("orders", "10.0.0.9"))).isInstanceOf(Verdict.Reject.class);
+        assertThat(call(p, exchange("orders", "10.0.0.9"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(p.onRequest(exchange("orders", "10.0.0.9"))).isInstanceOf(Verdict.Reject.class);
     }
 
     @Test
     void withoutAnIdentityTheConsumerKeyIsTheClientIp() {
         Policy p = policy(List.of("consumer"), null, 1, Duration.ofMinutes(1), null);
-        assertThat(call(p, new TestExchange("r", "192.0.2.7"))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(rejected(call(p, new TestExchange("r", "192.0.2.7"))).detail())
+        assertThat(call(p, exchange("r", "192.0.2.7"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(rejected(call(p, exchange("r", "192.0.2.7"))).detail())
                 .isEqualTo("limit of 1 per 1m for ip '192.0.2.7' exceeded");
-        assertThat(call(p, new TestExchange("r", "192.0.2.8"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(call(p, exchange("r", "192.0.2.8"))).isInstanceOf(Verdict.Proceed.class);
 
         // An identity without a consumer is limited by its subject, wherever it comes from.
         Identity jwt = new Identity("agent-7", "https://issuer", "jwt", null, Map.of("tenant", "t1"), null, null);
-        assertThat(call(p, new TestExchange("r", "192.0.2.7").as(jwt))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(rejected(call(p, new TestExchange("r", "192.0.2.9").as(jwt))).detail())
+        assertThat(call(p, exchange("r", "192.0.2.7").withIdentity(jwt))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(rejected(call(p, exchange("r", "192.0.2.9").withIdentity(jwt))).detail())
                 .isEqualTo("limit of 1 per 1m for consumer 'agent-7' exceeded");
     }
 
     @Test
     void headerAndClaimKeysHideTheirValues() {
         Policy byHeader = policy(List.of("header:X-Tenant"), null, 1, Duration.ofSeconds(10), null);
-        assertThat(call(byHeader, new TestExchange("r", "10.0.0.1").header("x-tenant", "secret-a"))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(call(byHeader, new TestExchange("r", "10.0.0.2").header("X-Tenant", "secret-b"))).isInstanceOf(Verdict.Proceed.class);
-        Failure f = rejected(call(byHeader, new TestExchange("r", "10.0.0.3").header("X-Tenant", "secret-a")));
+        assertThat(call(byHeader, exchange("r", "10.0.0.1", "x-tenant", "secret-a"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(call(byHeader, exchange("r", "10.0.0.2", "X-Tenant", "secret-b"))).isInstanceOf(Verdict.Proceed.class);
+        Failure f = rejected(call(byHeader, exchange("r", "10.0.0.3", "X-Tenant", "secret-a")));
         assertThat(f.detail()).isEqualTo("limit of 1 per 10s for header 'X-Tenant' exceeded").doesNotContain("secret");
         // No header: the client IP stands in.
-        assertThat(call(byHeader, new TestExchange("r", "10.0.0.3"))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(rejected(call(byHeader, new TestExchange("r", "10.0.0.3"))).detail()).contains("ip '10.0.0.3'");
+        assertThat(call(byHeader, exchange("r", "10.0.0.3"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(rejected(call(byHeader, exchange("r", "10.0.0.3"))).detail()).contains("ip '10.0.0.3'");
 
         Policy byClaim = policy(List.of("claim:tenant"), null, 1, Duration.ofSeconds(10), null);
         Identity t1 = new Identity("a", "i", "jwt", null, Map.of("tenant", "t1"), null, null);
         Identity t1Other = new Identity("b", "i", "jwt", null, Map.of("tenant", "t1"), null, null);
-        assertThat(call(byClaim, new TestExchange("r", "10.0.0.1").as(t1))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(rejected(call(byClaim, new TestExchange("r", "10.0.0.2").as(t1Other))).detail())
+        assertThat(call(byClaim, exchange("r", "10.0.0.1").withIdentity(t1))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(rejected(call(byClaim, exchange("r", "10.0.0.2").withIdentity(t1Other))).detail())
                 .isEqualTo("limit of 1 per 10s for claim 'tenant' exceeded");
     }
 
     @Test
     void combinedKeysCountEachCombination() {
         Policy p = policy(List.of("consumer", "ip"), null, 1, Duration.ofSeconds(10), null);
-        assertThat(call(p, new TestExchange("r", "10.0.0.1").as(TestExchange.consumer("acme")))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(call(p, new TestExchange("r", "10.0.0.2").as(TestExchange.consumer("acme")))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(rejected(call(p, new TestExchange("r", "10.0.0.1").as(TestExchange.consumer("acme")))).detail())
+        assertThat(call(p, exchange("r", "10.0.0.1").withIdentity(consumer("acme")))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(call(p, exchange("r", "10.0.0.2").withIdentity(consumer("acme")))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(rejected(call(p, exchange("r", "10.0.0.1").withIdentity(consumer("acme")))).detail())
                 .isEqualTo("limit of 1 per 10s for consumer 'acme', ip '10.0.0.1' exceeded");
     }
 
     @Test
     void routeKeyIsOneBudgetForEveryone() {
         Policy p = policy(List.of("route"), null, 2, Duration.ofSeconds(10), null);
-        assertThat(call(p, new TestExchange("search", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(call(p, new TestExchange("search", "10.0.0.2"))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(rejected(call(p, new TestExchange("search", "10.0.0.3"))).detail())
+        assertThat(call(p, exchange("search", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(call(p, exchange("search", "10.0.0.2"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(rejected(call(p, exchange("search", "10.0.0.3"))).detail())
                 .isEqualTo("limit of 2 per 10s for route 'search' exceeded");
     }
 
     @Test
     void routesCountApartUnlessScopeIsGlobal() {
         Policy perRoute = policy(List.of("ip"), null, 1, Duration.ofSeconds(10), null);
-        assertThat(call(perRoute, new TestExchange("a", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(call(perRoute, new TestExchange("b", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(call(perRoute, exchange("a", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(call(perRoute, exchange("b", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
 
         var global = new RateLimitConfig(List.of("ip"), null, 1L, Duration.ofSeconds(10), null, null, null, null, null, Scope.GLOBAL);
         Policy onA = policy(global);
         Policy onB = policy(global); // the same named policy, created for another route
-        assertThat(call(onA, new TestExchange("a", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
-        assertThat(call(onB, new TestExchange("b", "10.0.0.1"))).isInstanceOf(Verdict.Reject.class);
+        assertThat(call(onA, exchange("a", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(call(onB, exchange("b", "10.0.0.1"))).isInstanceOf(Verdict.Reject.class);
     }
 
     @Test
     void differentPoliciesOnOneRouteDoNotShareCounters() {
         Policy tight = policy(List.of("ip"), null, 1, Duration.ofSeconds(10), null);
         Policy loose = policy(List.of("ip"), null, 5, Duration.ofSeconds(10), null);
-        TestExchange ex = new TestExchange("r", "10.0.0.1");
+        TestExchange ex = exchange("r", "10.0.0.1");
         assertThat(tight.onRequest(ex)).isInstanceOf(Verdict.Proceed.class);
         assertThat(loose.onRequest(ex)).isInstanceOf(Verdict.Proceed.class);
-        ex.respond();
+        ex.response(new Response(200, new Headers(), Body.empty()));
         // Response phase in reverse order: the header closest to running out wins.
         loose.onResponse(ex);
         tight.onResponse(ex);
         assertThat(ex.response().headers().get("RateLimit-Remaining")).isEqualTo("0");
         assertThat(ex.response().headers().get("RateLimit-Limit")).isEqualTo("1");
         assertThat(ex.response().headers().all("RateLimit-Remaining")).hasSize(1);
-        assertThat(loose.onRequest(new TestExchange("r", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
+        assertThat(loose.onRequest(exchange("r", "10.0.0.1"))).isInstanceOf(Verdict.Proceed.class);
     }
 
     @Test
     void headersCanBeTurnedOffButRetryAfterStays() {
         var config = new RateLimitConfig(List.of("ip"), null, 1L, Duration.ofSeconds(5), null, null, null, null, false, null);
         Policy p = policy(config);
-        TestExchange ok = new TestExchange("r", "10.0.0.1");
+        TestExchange ok = exchange("r", "10.0.0.1");
         assertThat(call(p, ok)).isInstanceOf(Verdict.Proceed.class);
         assertThat(ok.response().headers().contains("RateLimit-Remaining")).isFalse();
-        Failure f = rejected(call(p, new TestExchange("r", "10.0.0.1")));
+        Failure f = rejected(call(p, exchange("r", "10.0.0.1")));
         assertThat(f.headers().contains("RateLimit-Limit")).isFalse();
         assertThat(f.headers().get("Retry-After")).isNotNull();
     }
@@ -195,11 +209,11 @@ class RateLimitPolicyTest {
     void costTakesSeveralUnits() {
         var config = new RateLimitConfig(List.of("ip"), null, 5L, Duration.ofSeconds(5), null, 2L, null, null, null, null);
         Policy p = policy(config);
-        TestExchange first = new TestExchange("r", "10.0.0.1");
+        TestExchange first = exchange("r", "10.0.0.1");
         call(p, first);
         assertThat(first.response().headers().get("RateLimit-Remaining")).isEqualTo("3");
-        call(p, new TestExchange("r", "10.0.0.1"));
-        assertThat(p.onRequest(new TestExchange("r", "10.0.0.1"))).isInstanceOf(Verdict.Reject.class);
+        call(p, exchange("r", "10.0.0.1"));
+        assertThat(p.onRequest(exchange("r", "10.0.0.1"))).isInstanceOf(Verdict.Reject.class);
     }
 
     @Test

@@ -7,10 +7,16 @@ import dev.portcullis.plugins.redis.RedisStateStore;
 import dev.portcullis.plugins.redis.RedisStoreConfig;
 import dev.portcullis.plugins.redis.testing.RedisProcess;
 import dev.portcullis.plugins.redis.testing.RedisTestSupport;
-import dev.portcullis.plugins.redis.testing.TestPluginContext;
+import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Failure;
+import dev.portcullis.spi.Headers;
+import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
+import dev.portcullis.spi.Response;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestPluginContext;
+import dev.portcullis.testkit.TestRequest;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,7 +39,8 @@ class RedisBackedRateLimitTest {
     }
 
     private static TestExchange acme() {
-        return new TestExchange("orders", "10.0.0.1").as(TestExchange.consumer("acme"));
+        return TestRequest.get("/").clientIp("10.0.0.1").exchange().route("orders")
+                .withIdentity(new Identity("acme-subject", "test", "api-key", null, null, "acme", null));
     }
 
     @Test
@@ -42,8 +49,8 @@ class RedisBackedRateLimitTest {
         String prefix = RedisTestSupport.uniquePrefix("ratelimit-nodes");
         try (RedisStateStore a = store(RedisTestSupport.URI, prefix); RedisStateStore b = store(RedisTestSupport.URI, prefix)) {
             RateLimitConfig config = limit(100, Duration.ofMinutes(1), null);
-            Policy nodeA = new RateLimitPolicyFactory().create(config, new TestPluginContext().with("redis", a));
-            Policy nodeB = new RateLimitPolicyFactory().create(config, new TestPluginContext().with("redis", b));
+            Policy nodeA = new RateLimitPolicyFactory().create(config, new TestPluginContext().withStore("redis", a));
+            Policy nodeB = new RateLimitPolicyFactory().create(config, new TestPluginContext().withStore("redis", b));
             CountDownLatch go = new CountDownLatch(1);
             List<Future<Verdict>> verdicts = new ArrayList<>();
             try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -77,13 +84,13 @@ class RedisBackedRateLimitTest {
             port = s.getLocalPort();
         }
         try (RedisStateStore down = store("redis://127.0.0.1:" + port, "x:")) {
-            TestPluginContext context = new TestPluginContext().with("redis", down);
+            TestPluginContext context = new TestPluginContext().withStore("redis", down);
             Policy open = new RateLimitPolicyFactory().create(limit(1, Duration.ofSeconds(1), FailMode.OPEN), context);
             Policy closed = new RateLimitPolicyFactory().create(limit(1, Duration.ofSeconds(1), FailMode.CLOSED), context);
             for (int i = 0; i < 3; i++) {
                 TestExchange ex = acme();
                 assertThat(open.onRequest(ex)).isInstanceOf(Verdict.Proceed.class);
-                ex.respond();
+                ex.response(new Response(200, new Headers(), Body.empty()));
                 open.onResponse(ex);
                 assertThat(ex.response().headers().contains("RateLimit-Remaining")).as("no decision, no headers").isFalse();
 
@@ -103,7 +110,7 @@ class RedisBackedRateLimitTest {
     @Test
     void limitsHoldAgainOnceRedisIsBack() throws Exception {
         try (RedisProcess redis = RedisProcess.start(); RedisStateStore shared = store(redis.uri(), "p:")) {
-            TestPluginContext context = new TestPluginContext().with("redis", shared);
+            TestPluginContext context = new TestPluginContext().withStore("redis", shared);
             Policy closed = new RateLimitPolicyFactory().create(limit(2, Duration.ofMinutes(1), FailMode.CLOSED), context);
             assertThat(closed.onRequest(acme())).isInstanceOf(Verdict.Proceed.class);
             assertThat(closed.onRequest(acme())).isInstanceOf(Verdict.Proceed.class);

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.plugins.redis.testing.RedisTestSupport;
-import dev.portcullis.plugins.redis.testing.TestPluginContext;
 import dev.portcullis.spi.RateDecision;
 import dev.portcullis.spi.StateStore;
+import dev.portcullis.testkit.TestPluginContext;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -2,9 +2,8 @@ package dev.portcullis.plugins.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.spi.ConfigErrors;
+import dev.portcullis.testkit.CollectingConfigErrors;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,25 +20,10 @@ class RedisStoreConfigTest {
 
     @Test
     void reportsEveryProblemWithoutEchoingSecrets() {
-        List<String> errors = new ArrayList<>();
-        new RedisStoreConfig("http://:s3cret@host", null, Duration.ZERO, null).validate(collect(errors));
+        List<String> errors = CollectingConfigErrors.of(new RedisStoreConfig("http://:s3cret@host", null, Duration.ZERO, null));
         assertThat(errors).containsExactly(
                 "uri: not a Redis URI (redis://host:port, rediss://host:port for TLS)",
                 "timeout: must be at least 1ms");
         assertThat(String.join("", errors)).doesNotContain("s3cret");
-    }
-
-    static ConfigErrors collect(List<String> errors) {
-        return new ConfigErrors() {
-            @Override
-            public void add(String path, String message) {
-                errors.add(path + ": " + message);
-            }
-
-            @Override
-            public ConfigErrors at(String path) {
-                return this;
-            }
-        };
     }
 }

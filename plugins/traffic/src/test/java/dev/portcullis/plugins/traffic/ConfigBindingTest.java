@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.portcullis.testkit.CollectingConfigErrors;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,7 @@ class ConfigBindingTest {
         assertThat(c.allowHeaders()).isEmpty();
         assertThat(c.allowCredentials()).isFalse();
         assertThat(c.maxAge()).isNull();
-        assertThat(RecordingErrors.of(c)).isEmpty();
+        assertThat(CollectingConfigErrors.of(c)).isEmpty();
     }
 
     @Test

@@ -7,6 +7,9 @@ import dev.portcullis.spi.Headers;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Response;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestRequest;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,10 +27,10 @@ class CorsPolicyTest {
     private final Policy cors = new CorsPolicyFactory().create(CONFIG, null);
 
     private static TestExchange preflight(String origin, String method, String headers) {
-        TestExchange exchange = new TestExchange(new TestExchange.TestRequest("OPTIONS", "/orders"));
-        exchange.request.headers.add("Origin", origin).add("Access-Control-Request-Method", method);
+        TestExchange exchange = TestRequest.builder("OPTIONS", "/orders").exchange();
+        exchange.request().headers().add("Origin", origin).add("Access-Control-Request-Method", method);
         if (headers != null) {
-            exchange.request.headers.add("Access-Control-Request-Headers", headers);
+            exchange.request().headers().add("Access-Control-Request-Headers", headers);
         }
         return exchange;
     }
@@ -94,26 +97,26 @@ class CorsPolicyTest {
 
     @Test
     void plainOptionsAndOtherMethodsGoToTheBackend() {
-        TestExchange options = new TestExchange(new TestExchange.TestRequest("OPTIONS", "/"));
-        options.request.headers.add("Origin", "https://app.example.com");
+        TestExchange options = TestRequest.builder("OPTIONS", "/").exchange();
+        options.request().headers().add("Origin", "https://app.example.com");
         assertThat(cors.onRequest(options)).isEqualTo(Verdict.proceed());
 
         TestExchange get = TestExchange.get("/");
-        get.request.headers.add("Origin", "https://evil.test");
+        get.request().headers().add("Origin", "https://evil.test");
         assertThat(cors.onRequest(get)).isEqualTo(Verdict.proceed());
     }
 
     @Test
     void actualRequestFromAllowedOriginGetsItsExactOriginAndUpstreamCorsIsReplaced() {
         TestExchange exchange = TestExchange.get("/orders");
-        exchange.request.headers.add("Origin", "https://app.example.com");
+        exchange.request().headers().add("Origin", "https://app.example.com");
         assertThat(cors.onRequest(exchange)).isEqualTo(Verdict.proceed());
-        exchange.response = new Response(200,
-                Headers.of("Access-Control-Allow-Origin", "*", "Vary", "Accept-Encoding"), Body.of("[]"));
+        exchange.response(new Response(200,
+                Headers.of("Access-Control-Allow-Origin", "*", "Vary", "Accept-Encoding"), Body.of("[]")));
 
         assertThat(cors.onResponse(exchange)).isEqualTo(Verdict.proceed());
 
-        Headers h = exchange.response.headers();
+        Headers h = exchange.response().headers();
         assertThat(h.all("Access-Control-Allow-Origin")).containsExactly("https://app.example.com");
         assertThat(h.get("Access-Control-Allow-Credentials")).isEqualTo("true");
         assertThat(h.get("Access-Control-Expose-Headers")).isEqualTo("X-Request-Id");
@@ -123,12 +126,12 @@ class CorsPolicyTest {
     @Test
     void actualRequestFromOtherOriginGetsNoCorsHeadersButVaries() {
         TestExchange exchange = TestExchange.get("/orders");
-        exchange.request.headers.add("Origin", "https://evil.test");
-        exchange.response = new Response(200, Headers.of("Access-Control-Allow-Origin", "*", "Vary", "accept, origin"), Body.empty());
+        exchange.request().headers().add("Origin", "https://evil.test");
+        exchange.response(new Response(200, Headers.of("Access-Control-Allow-Origin", "*", "Vary", "accept, origin"), Body.empty()));
 
         cors.onResponse(exchange);
 
-        Headers h = exchange.response.headers();
+        Headers h = exchange.response().headers();
         assertThat(h.contains("Access-Control-Allow-Origin")).isFalse();
         assertThat(h.all("Vary")).containsExactly("accept, origin"); // already listed: not added twice
     }
@@ -143,7 +146,7 @@ class CorsPolicyTest {
                 true,
                 Duration.ofSeconds(-1));
 
-        assertThat(RecordingErrors.of(config)).containsExactly(
+        assertThat(CollectingConfigErrors.of(config)).containsExactly(
                 "allowOrigins[0]: '*' cannot be combined with allowCredentials: true (browsers refuse it); list the origins instead",
                 "allowOrigins[1]: not an origin: 'https://app.example.com/' (an origin has no path, query or user: scheme://host[:port])",
                 "allowOrigins[2]: not an origin: 'app.example.com' (expected scheme://host[:port], e.g. https://app.example.com)",
@@ -153,8 +156,8 @@ class CorsPolicyTest {
                 "allowHeaders[1]: not a valid header name: 'bad header'",
                 "exposeHeaders: '*' means no wildcard when credentials are allowed; list the headers",
                 "maxAge: must not be negative");
-        assertThat(RecordingErrors.of(new CorsConfig(null, null, null, null, false, null)))
+        assertThat(CollectingConfigErrors.of(new CorsConfig(null, null, null, null, false, null)))
                 .containsExactly("allowOrigins: list at least one origin (or \"*\")");
-        assertThat(RecordingErrors.of(CONFIG)).isEmpty();
+        assertThat(CollectingConfigErrors.of(CONFIG)).isEmpty();
     }
 }

@@ -9,6 +9,9 @@ import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Response;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +33,15 @@ class HeadersPolicyTest {
                 map("X-Trace", "%{requestId}@%{route}", "X-Remove-Me", "re-added"),
                 map("X-Client", "ip=%{clientIp} consumer=%{consumer}"),
                 List.of("x-remove-me", "Cookie"));
-        assertThat(RecordingErrors.of(config)).isEmpty();
+        assertThat(CollectingConfigErrors.of(config)).isEmpty();
         Policy policy = new RequestHeadersPolicyFactory().create(config, null);
 
-        TestExchange exchange = TestExchange.get("/orders");
-        exchange.request.clientIp = "10.1.2.3";
-        exchange.request.headers.add("Cookie", "a=1").add("X-Remove-Me", "old").add("X-Client", "spoofed");
+        TestExchange exchange = TestRequest.get("/orders").clientIp("10.1.2.3").exchange().route("orders");
+        exchange.request().headers().add("Cookie", "a=1").add("X-Remove-Me", "old").add("X-Client", "spoofed");
         exchange.identity(new Identity("alice", "portcullis", "api-key", null, null, "support-agent", null));
 
         assertThat(policy.onRequest(exchange)).isEqualTo(Verdict.proceed());
-        Headers h = exchange.request.headers;
+        Headers h = exchange.request().headers();
         assertThat(h.contains("Cookie")).isFalse();
         assertThat(h.all("X-Remove-Me")).containsExactly("re-added"); // removed first, then added
         assertThat(h.all("X-Client")).containsExactly("ip=10.1.2.3 consumer=support-agent");
@@ -51,11 +53,11 @@ class HeadersPolicyTest {
         HeadersConfig config = new HeadersConfig(map("X-Consumer", "[%{consumer}]"), null, null);
         Policy policy = new RequestHeadersPolicyFactory().create(config, null);
         TestExchange exchange = TestExchange.get("/");
-        exchange.request.headers.add("X-Consumer", "first");
+        exchange.request().headers().add("X-Consumer", "first");
 
         policy.onRequest(exchange);
 
-        assertThat(exchange.request.headers.all("X-Consumer")).containsExactly("first", "[]");
+        assertThat(exchange.request().headers().all("X-Consumer")).containsExactly("first", "[]");
     }
 
     @Test
@@ -63,15 +65,15 @@ class HeadersPolicyTest {
         HeadersConfig config = new HeadersConfig(null, map("Server", "portcullis", "X-Request-Id", "%{requestId}"), List.of("X-Powered-By"));
         Policy policy = new ResponseHeadersPolicyFactory().create(config, null);
         TestExchange exchange = TestExchange.get("/");
-        exchange.request.headers.add("X-Powered-By", "client");
+        exchange.request().headers().add("X-Powered-By", "client");
 
         policy.onRequest(exchange);
-        assertThat(exchange.request.headers.get("X-Powered-By")).isEqualTo("client");
+        assertThat(exchange.request().headers().get("X-Powered-By")).isEqualTo("client");
 
-        exchange.requestId = "abc";
-        exchange.response = new Response(200, Headers.of("Server", "nginx", "X-Powered-By", "php"), Body.empty());
+        exchange.requestId("abc");
+        exchange.response(new Response(200, Headers.of("Server", "nginx", "X-Powered-By", "php"), Body.empty()));
         assertThat(policy.onResponse(exchange)).isEqualTo(Verdict.proceed());
-        Headers h = exchange.response.headers();
+        Headers h = exchange.response().headers();
         assertThat(h.all("Server")).containsExactly("portcullis");
         assertThat(h.get("X-Request-Id")).isEqualTo("abc");
         assertThat(h.contains("X-Powered-By")).isFalse();
@@ -81,11 +83,11 @@ class HeadersPolicyTest {
     void runtimeValuesCannotSplitTheHeader() {
         Policy policy = new RequestHeadersPolicyFactory().create(new HeadersConfig(null, map("X-Id", "%{requestId}"), null), null);
         TestExchange exchange = TestExchange.get("/");
-        exchange.requestId = "a\r\nInjected: yes";
+        exchange.requestId("a\r\nInjected: yes");
 
         policy.onRequest(exchange);
 
-        assertThat(exchange.request.headers.get("X-Id")).isEqualTo("aInjected: yes");
+        assertThat(exchange.request().headers().get("X-Id")).isEqualTo("aInjected: yes");
     }
 
     @Test
@@ -95,7 +97,7 @@ class HeadersPolicyTest {
                 map("Content-Length", "5", "X-Open", "%{requestId", "X-Crlf", "a\nb"),
                 List.of("X-Fine", "Transfer-Encoding", ""));
 
-        assertThat(RecordingErrors.of(config)).containsExactly(
+        assertThat(CollectingConfigErrors.of(config)).containsExactly(
                 "add.X-Ok: unknown variable '%{nope}' (known: %{requestId}, %{clientIp}, %{consumer}, %{route})",
                 "add.Bad Name: not a valid header name: 'Bad Name'",
                 "set.Content-Length: 'Content-Length' is managed by the gateway and cannot be changed",
@@ -103,7 +105,7 @@ class HeadersPolicyTest {
                 "set.X-Crlf: line breaks are not allowed in a header value",
                 "remove[1]: 'Transfer-Encoding' is managed by the gateway and cannot be changed",
                 "remove[2]: not a valid header name: ''");
-        assertThat(RecordingErrors.of(new HeadersConfig(null, null, null)))
+        assertThat(CollectingConfigErrors.of(new HeadersConfig(null, null, null)))
                 .containsExactly(": nothing to do: give at least one of add, set, remove");
     }
 

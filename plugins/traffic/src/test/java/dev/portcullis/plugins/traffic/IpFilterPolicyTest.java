@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestRequest;
 import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -14,8 +17,7 @@ import org.junit.jupiter.api.Test;
 class IpFilterPolicyTest {
 
     private static Verdict check(Policy policy, String clientIp) {
-        TestExchange exchange = TestExchange.get("/");
-        exchange.request.clientIp = clientIp;
+        TestExchange exchange = TestRequest.get("/").clientIp(clientIp).exchange();
         return policy.onRequest(exchange);
     }
 
@@ -93,12 +95,12 @@ class IpFilterPolicyTest {
                 List.of("10.0.0.0/8", "fe80::/129", "1.2.3.4/"),
                 List.of("192.168.0.0/16", "10.0.0.0/33", "example.com", "10.0.0.1/8"));
 
-        assertThat(RecordingErrors.of(config)).containsExactly(
+        assertThat(CollectingConfigErrors.of(config)).containsExactly(
                 "allow[1]: not a CIDR: 'fe80::/129'",
                 "allow[2]: not a CIDR: '1.2.3.4/'",
                 "deny[1]: not a CIDR: '10.0.0.0/33'",
                 "deny[2]: not a CIDR: 'example.com'",
                 "deny[3]: host bits set in '10.0.0.1/8' (did you mean 10.0.0.0/8?)");
-        assertThat(RecordingErrors.of(new IpFilterConfig(List.of(), null))).containsExactly(": give allow, deny or both");
+        assertThat(CollectingConfigErrors.of(new IpFilterConfig(List.of(), null))).containsExactly(": give allow, deny or both");
     }
 }

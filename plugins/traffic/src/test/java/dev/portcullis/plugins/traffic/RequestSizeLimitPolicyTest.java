@@ -8,6 +8,9 @@ import dev.portcullis.spi.DataSize;
 import dev.portcullis.spi.GatewayException;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Verdict;
+import dev.portcullis.testkit.CollectingConfigErrors;
+import dev.portcullis.testkit.TestExchange;
+import dev.portcullis.testkit.TestRequest;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import org.junit.jupiter.api.Test;
@@ -18,9 +21,7 @@ class RequestSizeLimitPolicyTest {
             .create(new RequestSizeLimitConfig(DataSize.parse("1KiB")), null);
 
     private static TestExchange post(Body body) {
-        TestExchange exchange = new TestExchange(new TestExchange.TestRequest("POST", "/upload"));
-        exchange.request.body = body;
-        return exchange;
+        return TestRequest.post("/upload").body(body).exchange();
     }
 
     @Test
@@ -43,7 +44,7 @@ class RequestSizeLimitPolicyTest {
     @Test
     void contentLengthHeaderCountsWhenTheBodyLengthIsUnknown() {
         TestExchange exchange = post(Body.of(new ByteArrayInputStream(new byte[10]), -1));
-        exchange.request.headers.add("Content-Length", "2048");
+        exchange.request().headers().add("Content-Length", "2048");
 
         Verdict verdict = limit.onRequest(exchange);
 
@@ -57,7 +58,7 @@ class RequestSizeLimitPolicyTest {
         TestExchange exchange = post(body);
 
         assertThat(limit.onRequest(exchange)).isEqualTo(Verdict.proceed());
-        assertThat(exchange.request.body).isSameAs(body);
+        assertThat(exchange.request().body()).isSameAs(body);
     }
 
     @Test
@@ -69,8 +70,8 @@ class RequestSizeLimitPolicyTest {
         TestExchange exchange = post(Body.of(new ByteArrayInputStream(data), -1));
 
         assertThat(limit.onRequest(exchange)).isEqualTo(Verdict.proceed());
-        assertThat(exchange.request.body.length()).isEqualTo(-1);
-        try (InputStream in = exchange.request.body.stream()) {
+        assertThat(exchange.request().body().length()).isEqualTo(-1);
+        try (InputStream in = exchange.request().body().stream()) {
             assertThat(in.readAllBytes()).isEqualTo(data);
         }
     }
@@ -80,7 +81,7 @@ class RequestSizeLimitPolicyTest {
         TestExchange exchange = post(Body.of(new ByteArrayInputStream(new byte[5000]), -1));
         assertThat(limit.onRequest(exchange)).isEqualTo(Verdict.proceed());
 
-        InputStream in = exchange.request.body.stream();
+        InputStream in = exchange.request().body().stream();
         assertThatThrownBy(() -> in.transferTo(java.io.OutputStream.nullOutputStream()))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {
                     assertThat(e.failure().status()).isEqualTo(413);
@@ -93,7 +94,7 @@ class RequestSizeLimitPolicyTest {
     void singleByteReadsAreCountedToo() throws Exception {
         TestExchange exchange = post(Body.of(new ByteArrayInputStream(new byte[1025]), -1));
         limit.onRequest(exchange);
-        InputStream in = exchange.request.body.stream();
+        InputStream in = exchange.request().body().stream();
         for (int i = 0; i < 1024; i++) {
             assertThat(in.read()).isZero();
         }
@@ -103,6 +104,6 @@ class RequestSizeLimitPolicyTest {
     @Test
     void emptyBodyPassesAndMaxBodyIsRequired() {
         assertThat(limit.onRequest(post(Body.empty()))).isEqualTo(Verdict.proceed());
-        assertThat(RecordingErrors.of(new RequestSizeLimitConfig(null))).containsExactly("maxBody: required (e.g. 1MiB)");
+        assertThat(CollectingConfigErrors.of(new RequestSizeLimitConfig(null))).containsExactly("maxBody: required (e.g. 1MiB)");
     }
 }
