@@ -40,6 +40,8 @@ final class PinPolicy implements Policy, McpAuthorizer {
     private final McpAudit audit;
     /** Last fingerprint this node wrote as "seen", to write the store only on change. */
     private final Map<String, String> seenHere = new ConcurrentHashMap<>();
+    /** The changed fingerprint last warned about per tool, to warn once per change rather than per listing. */
+    private final Map<String, String> warned = new ConcurrentHashMap<>();
 
     PinPolicy(PinConfig config, StateStore store, McpAudit audit) {
         this.store = store;
@@ -73,8 +75,10 @@ final class PinPolicy implements Policy, McpAuthorizer {
             approved = approved(tool);
         }
         if (!now.equals(approved)) {
-            LOG.warn("MCP tool {} changed since it was approved (approved {}, now {}): hidden and blocked until approved",
-                    tool, approved, now);
+            if (!now.equals(warned.put(tool, now))) {
+                LOG.warn("MCP tool {} changed since it was approved (approved {}, now {}): hidden and blocked until approved",
+                        tool, approved, now);
+            }
             return false;
         }
         return true;
