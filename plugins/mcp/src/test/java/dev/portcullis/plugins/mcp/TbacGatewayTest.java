@@ -107,8 +107,14 @@ class TbacGatewayTest {
                       servers:
                         - { name: crm, url: "%s" }
                         - { name: mail, url: "%s" }
+                  - name: tools-shadow
+                    match: { path: /shadow }
+                    policies:
+                      - agent-auth
+                      - { type: mcp-tbac, mode: shadow, tasks: { reader: { list: [crm_read_customer], call: [ { tool: crm_read_customer } ] } } }
+                    backend: { type: mcp, servers: [ { name: crm, url: "%s" }, { name: mail, url: "%s" } ] }
                 """.formatted(McpTestTokens.publicJwk(), McpTestTokens.ISSUER, McpTestTokens.RESOURCE,
-                McpTestTokens.RESOURCE, McpTestTokens.ISSUER, METADATA, crm.url(), mail.url()));
+                McpTestTokens.RESOURCE, McpTestTokens.ISSUER, METADATA, crm.url(), mail.url(), crm.url(), mail.url()));
         AUDIT_LOGGER.addHandler(AUDIT_HANDLER);
     }
 
@@ -248,6 +254,21 @@ class TbacGatewayTest {
                 .anySatisfy(l -> assertThat(l).contains("decision=\"deny\"", "server=\"crm\"", "tool=\"crm_refund\""));
     }
 
+    @Test
+    void shadowModeDeniesNothingButAuditsWhatItWouldHaveDenied() {
+        try (McpSyncClient reader = client(McpTestTokens.agent("shadow-reader", List.of("reader")), "/shadow")) {
+            reader.initialize();
+            assertThat(names(reader)).contains("crm_read_customer", "mail_send_email");
+            assertThat(text(reader.callTool(call("mail_send_email", Map.of("to", List.of("a@evil.test")))))).startsWith("sent to");
+        }
+        assertThat(AUDIT).anySatisfy(line -> {
+            JsonNode a = JSON.readTree(line);
+            assertThat(a.path("subject").asText()).isEqualTo("shadow-reader");
+            assertThat(a.path("decision").asText()).isEqualTo("shadow-deny");
+            assertThat(a.path("rule").asText()).isEqualTo("reader.call");
+        });
+    }
+
     // ---------------------------------------------------------------- OAuth resource server
 
     @Test
@@ -299,9 +320,13 @@ class TbacGatewayTest {
     // ---------------------------------------------------------------- helpers
 
     static McpSyncClient client(String token) {
+        return client(token, "/mcp");
+    }
+
+    static McpSyncClient client(String token, String path) {
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
                 .builder("http://127.0.0.1:" + gateway.port())
-                .endpoint("/mcp")
+                .endpoint(path)
                 .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
                 .build();
         return McpClient.sync(transport).requestTimeout(Duration.ofSeconds(10)).build();
