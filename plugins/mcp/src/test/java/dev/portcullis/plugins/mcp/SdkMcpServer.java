@@ -105,6 +105,12 @@ final class SdkMcpServer implements AutoCloseable {
         });
     }
 
+    /** Replaces a tool's definition while the server runs (a rug pull, for pinning tests). */
+    void replaceTool(McpServerFeatures.SyncToolSpecification tool) {
+        mcp.removeTool(tool.tool().name());
+        mcp.addTool(tool);
+    }
+
     /** The endpoint URL. */
     String url() {
         return "http://127.0.0.1:" + ((ServerConnector) jetty.getConnectors()[0]).getLocalPort() + "/mcp";
