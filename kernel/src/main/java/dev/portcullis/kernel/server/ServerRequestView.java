@@ -178,7 +178,7 @@ public final class ServerRequestView implements Request {
     @Override
     public String clientIp() {
         InetSocketAddress a = remoteAddress();
-        return a == null || a.getAddress() == null ? req.remotePeer().host() : a.getAddress().getHostAddress();
+        return a == null || a.getAddress() == null ? "" : a.getAddress().getHostAddress();
     }
 
     /** Whether the client sent a body that nobody read (it must be drained or the connection closed). */
