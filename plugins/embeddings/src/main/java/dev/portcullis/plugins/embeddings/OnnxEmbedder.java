@@ -158,6 +158,11 @@ final class OnnxEmbedder implements Embedder, AutoCloseable {
         return v;
     }
 
+    /** How many tokens {@code text} becomes after truncation, special tokens included. */
+    int tokenCount(String text) {
+        return tokenizer.encode(text).getIds().length;
+    }
+
     @Override
     public int dimensions() {
         return dimensions;
