@@ -34,7 +34,9 @@ class RedisBackedRateLimitTest {
     }
 
     private static RedisStateStore store(String uri, String prefix) {
-        return new RedisStateStore(new RedisStoreConfig(uri, prefix, Duration.ofMillis(200), null),
+        // a generous timeout: on a loaded CI machine 200 concurrent calls can queue past 200 ms,
+        // and a timed-out call would be admitted by the default fail-open mode
+        return new RedisStateStore(new RedisStoreConfig(uri, prefix, Duration.ofSeconds(5), null),
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
