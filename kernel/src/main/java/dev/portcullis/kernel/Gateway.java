@@ -160,6 +160,8 @@ public final class Gateway implements AutoCloseable {
                 .host(sc.host())
                 .port(port)
                 .shutdownHook(false)
+                // Nagle + delayed ACK would hold back the small writes of streamed answers ~40 ms
+                .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(sc.shutdownGracePeriod())
                 .maxPayloadSize(sc.limits().maxRequestBody().bytes())
                 .directHandlers(d -> {
@@ -177,7 +179,8 @@ public final class Gateway implements AutoCloseable {
         if (sc.admin().enabled()) {
             int adminPort = options.adminPortOverride() != null ? options.adminPortOverride() : sc.admin().port();
             AdminApi admin = new AdminApi(this);
-            builder.putSocket("admin", s -> s.host(sc.admin().host()).port(adminPort).routing(admin::routing));
+            builder.putSocket("admin", s -> s.host(sc.admin().host()).port(adminPort)
+                    .connectionOptions(o -> o.tcpNoDelay(true)).routing(admin::routing));
         }
         return builder.build();
     }
