@@ -2,14 +2,13 @@ package dev.portcullis.testkit;
 
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Headers;
+import dev.portcullis.spi.QueryStrings;
 import dev.portcullis.spi.Request;
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -113,7 +112,7 @@ public final class TestRequest implements Request {
     @Override
     public Map<String, List<String>> queryParams() {
         if (queryParams == null) {
-            queryParams = Collections.unmodifiableMap(parseQuery(rawQuery));
+            queryParams = Collections.unmodifiableMap(QueryStrings.parse(rawQuery));
         }
         return queryParams;
     }
@@ -163,29 +162,6 @@ public final class TestRequest implements Request {
         return method + " " + rawPath + (rawQuery.isEmpty() ? "" : "?" + rawQuery);
     }
 
-    /** The kernel's query parsing: split on {@code &}, form-decode, keep a malformed parameter's raw text. */
-    private static Map<String, List<String>> parseQuery(String q) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        if (q.isEmpty()) {
-            return out;
-        }
-        for (String pair : q.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            try {
-                k = URLDecoder.decode(k, StandardCharsets.UTF_8);
-                v = URLDecoder.decode(v, StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                // the gateway keeps a malformed parameter as it came rather than failing the request
-            }
-            out.computeIfAbsent(k, x -> new ArrayList<>(1)).add(v);
-        }
-        return out;
-    }
 
     /** Percent-decodes a path as UTF-8; unlike form decoding, {@code +} stays a plus. */
     private static String decodePath(String raw) {

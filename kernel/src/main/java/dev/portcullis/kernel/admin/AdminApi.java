@@ -44,6 +44,27 @@ public final class AdminApi {
             res.send(gateway.meters().scrape());
         });
         r.get("/api/routes", (req, res) -> json(res, 200, routes(gateway.current())));
+        r.get("/api/routes/{route}/resources", (req, res) -> {
+            var route = gateway.current().routesByName().get(req.path().pathParameters().get("route"));
+            if (route == null) {
+                json(res, 404, Map.of("error", "no such route"));
+                return;
+            }
+            json(res, 200, Map.of("route", route.info().name(), "resources", route.adminResources().keySet()));
+        });
+        r.get("/api/routes/{route}/resources/{name}", (req, res) -> {
+            var route = gateway.current().routesByName().get(req.path().pathParameters().get("route"));
+            var resource = route == null ? null : route.adminResources().get(req.path().pathParameters().get("name"));
+            if (resource == null) {
+                json(res, 404, Map.of("error", "no such route or resource"));
+                return;
+            }
+            dev.portcullis.spi.Response doc = resource.adminResource();
+            res.status(Status.create(doc.status()));
+            String type = doc.headers().get("Content-Type");
+            res.header(HeaderNames.CONTENT_TYPE, type == null ? "application/octet-stream" : type);
+            res.send(doc.body().bytes(64L * 1024 * 1024));
+        });
         r.get("/api/plugins", (req, res) -> json(res, 200, Map.of(
                 "version", KernelVersion.get(),
                 "plugins", gateway.plugins().plugins())));

@@ -10,4 +10,18 @@ import dev.portcullis.spi.RouteInfo;
  * @param chain   policies and backend
  * @param metrics the route's request metrics, created once
  */
-public record CompiledRoute(RouteInfo info, PolicyChain chain, RouteMetrics metrics) {}
+public record CompiledRoute(RouteInfo info, PolicyChain chain, RouteMetrics metrics) {
+
+    /** The admin resources the route's policies and backend publish, by name (first one wins). */
+    public java.util.Map<String, dev.portcullis.spi.AdminResource> adminResources() {
+        java.util.Map<String, dev.portcullis.spi.AdminResource> out = new java.util.LinkedHashMap<>();
+        java.util.List<Object> parts = new java.util.ArrayList<>(chain.policies());
+        parts.add(chain.backend());
+        for (Object part : parts) {
+            if (LoaderScoped.unwrap(part) instanceof dev.portcullis.spi.AdminResource r) {
+                out.putIfAbsent(r.adminResourceName(), r);
+            }
+        }
+        return out;
+    }
+}

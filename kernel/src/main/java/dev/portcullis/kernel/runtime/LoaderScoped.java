@@ -18,6 +18,21 @@ final class LoaderScoped {
 
     private LoaderScoped() {}
 
+    /** The policy or backend a wrapper of this class (or {@link ShadowPolicy}) stands for. */
+    static Object unwrap(Object o) {
+        while (true) {
+            if (o instanceof ScopedPolicy p) {
+                o = p.delegate();
+            } else if (o instanceof ScopedBackend b) {
+                o = b.delegate();
+            } else if (o instanceof ShadowPolicy s) {
+                o = s.delegate();
+            } else {
+                return o;
+            }
+        }
+    }
+
     static Policy wrap(Policy p, ClassLoader loader) {
         return loader == null || loader == LoaderScoped.class.getClassLoader() ? p : new ScopedPolicy(p, loader);
     }

@@ -33,6 +33,10 @@ final class ShadowPolicy implements Policy {
         this.meters = meters;
     }
 
+    Policy delegate() {
+        return delegate;
+    }
+
     @Override
     public Verdict onRequest(Exchange exchange) {
         return observe(exchange, delegate.onRequest(exchange), "request");

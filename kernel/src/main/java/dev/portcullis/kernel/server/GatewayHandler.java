@@ -157,7 +157,9 @@ public final class GatewayHandler implements Handler {
             return;
         }
         long bytesIn = req.headers().contentLength().orElse(-1);
-        String ip = req.remotePeer().host();
+        // the numeric address, as the request view gives it to policies
+        String ip = req.remotePeer().address() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : null;
         accessLog.log(new AccessLog.Entry(start, requestId, route, method, path, status,
                 (System.nanoTime() - startNanos) / 1000, upstream, bytesIn, bytesOut, consumer, ip, outcome));
     }

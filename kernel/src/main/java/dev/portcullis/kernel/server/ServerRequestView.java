@@ -3,15 +3,12 @@ package dev.portcullis.kernel.server;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Headers;
 import dev.portcullis.kernel.upstream.HopByHop;
+import dev.portcullis.spi.QueryStrings;
 import dev.portcullis.spi.Request;
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,33 +120,11 @@ public final class ServerRequestView implements Request {
     @Override
     public Map<String, List<String>> queryParams() {
         if (queryParams == null) {
-            queryParams = parseQuery(rawQuery());
+            queryParams = QueryStrings.parse(rawQuery());
         }
         return queryParams;
     }
 
-    static Map<String, List<String>> parseQuery(String q) {
-        Map<String, List<String>> out = new LinkedHashMap<>();
-        if (q.isEmpty()) {
-            return out;
-        }
-        for (String pair : q.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String k = eq < 0 ? pair : pair.substring(0, eq);
-            String v = eq < 0 ? "" : pair.substring(eq + 1);
-            try {
-                k = URLDecoder.decode(k, StandardCharsets.UTF_8);
-                v = URLDecoder.decode(v, StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                // keep the raw text of a malformed parameter rather than failing the request
-            }
-            out.computeIfAbsent(k, x -> new ArrayList<>(1)).add(v);
-        }
-        return out;
-    }
 
     @Override
     public Map<String, String> pathParams() {
@@ -203,7 +178,7 @@ public final class ServerRequestView implements Request {
     @Override
     public String clientIp() {
         InetSocketAddress a = remoteAddress();
-        return a == null || a.getAddress() == null ? req.remotePeer().host() : a.getAddress().getHostAddress();
+        return a == null || a.getAddress() == null ? "" : a.getAddress().getHostAddress();
     }
 
     /** Whether the client sent a body that nobody read (it must be drained or the connection closed). */

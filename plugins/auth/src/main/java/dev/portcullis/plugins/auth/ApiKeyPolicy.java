@@ -4,6 +4,7 @@ import dev.portcullis.spi.Consumer;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Headers;
 import dev.portcullis.spi.Identity;
+import dev.portcullis.spi.QueryStrings;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Request;
 import dev.portcullis.spi.Verdict;
@@ -51,7 +52,7 @@ final class ApiKeyPolicy implements Policy {
             key = blankToNull(request.queryParam(config.query()).orElse(null));
             if (key != null) {
                 // the key is the gateway's business: the upstream never sees it
-                request.rawQuery(withoutParameter(request.rawQuery(), config.query()));
+                request.rawQuery(QueryStrings.without(request.rawQuery(), config.query()));
             }
         }
         if (key == null) {
@@ -66,27 +67,6 @@ final class ApiKeyPolicy implements Policy {
         return Verdict.proceed();
     }
 
-    /** {@code rawQuery} without any {@code name=...} pair (names compared after decoding). */
-    static String withoutParameter(String rawQuery, String name) {
-        StringBuilder out = new StringBuilder(rawQuery.length());
-        for (String pair : rawQuery.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String rawName = eq < 0 ? pair : pair.substring(0, eq);
-            String decoded;
-            try {
-                decoded = java.net.URLDecoder.decode(rawName, java.nio.charset.StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                decoded = rawName;
-            }
-            if (!decoded.equals(name)) {
-                out.append(out.isEmpty() ? "" : "&").append(pair);
-            }
-        }
-        return out.toString();
-    }
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.strip();

@@ -1,5 +1,6 @@
 package dev.portcullis.plugins.lifecycle;
 
+import dev.portcullis.spi.AdminResource;
 import dev.portcullis.spi.AttributeKey;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.BodyTooLargeException;
@@ -50,7 +51,7 @@ public final class OpenApiPolicyFactory implements PolicyFactory<OpenApiConfig> 
     }
 
     /** The policy. */
-    static final class OpenApiPolicy implements Policy {
+    static final class OpenApiPolicy implements Policy, AdminResource {
 
         private static final Logger LOG = LoggerFactory.getLogger(OpenApiPolicy.class);
 
@@ -73,6 +74,17 @@ public final class OpenApiPolicyFactory implements PolicyFactory<OpenApiConfig> 
             this.validateResponses = config.validateResponses();
             this.passUnknown = config.passUnknown();
             this.maxBody = config.maxBody().bytes();
+        }
+
+        /** The spec for developers on the admin listener: {@code GET /api/routes/<route>/resources/openapi}. */
+        @Override
+        public String adminResourceName() {
+            return "openapi";
+        }
+
+        @Override
+        public Response adminResource() {
+            return new Response(200, Headers.of("Content-Type", "application/json"), Body.of(document.json()));
         }
 
         @Override

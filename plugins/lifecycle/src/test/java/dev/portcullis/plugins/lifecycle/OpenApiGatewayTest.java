@@ -198,6 +198,22 @@ class OpenApiGatewayTest {
     }
 
     @Test
+    void specIsPublishedOnTheAdminListenerForEveryOpenApiRoute() throws Exception {
+        HttpResponse<String> list = CLIENT.send(HttpRequest.newBuilder(gateway.adminUri("/api/routes/petstore-v2/resources")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.body()).contains("openapi");
+        // published on the admin port even where the route itself does not serve it (serve: false)
+        HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(gateway.adminUri("/api/routes/petstore-v2/resources/openapi")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+        assertThat(JSON.readTree(r.body()).path("openapi").asText()).startsWith("3.");
+        assertThat(CLIENT.send(HttpRequest.newBuilder(gateway.adminUri("/api/routes/petstore-v2/resources/nope")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+
+    @Test
     void openApi31SchemasUseJsonSchema2020() throws Exception {
         HttpResponse<String> ok = send("POST", "/v2/pets", "application/json",
                 "{\"name\":\"Tom\",\"species\":\"cat\",\"tag\":null,\"nicknames\":[\"tommy\"]}");
