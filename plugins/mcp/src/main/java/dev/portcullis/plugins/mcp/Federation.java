@@ -16,9 +16,11 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -45,14 +47,15 @@ final class Federation implements AutoCloseable {
     private static final List<String> CAPABILITIES = List.of("tools", "resources", "prompts", "logging", "completions");
 
     private final Map<String, Upstream> upstreams;
-    private final Names names = new Names();
+    private final Names names;
     private final ResourceRoutes resources = new ResourceRoutes();
     private final ExecutorService fanout = Executors.newVirtualThreadPerTaskExecutor();
     private final Duration timeout;
     private final String serverVersion;
 
-    Federation(Map<String, Upstream> upstreams, Duration timeout, String serverVersion) {
+    Federation(Map<String, Upstream> upstreams, Duration timeout, String serverVersion, boolean prefixed) {
         this.upstreams = upstreams;
+        this.names = new Names(prefixed, List.copyOf(upstreams.keySet()));
         this.timeout = timeout;
         this.serverVersion = serverVersion;
     }
@@ -362,6 +365,8 @@ final class Federation implements AutoCloseable {
         }
         Authorization auth = new Authorization(ex);
         ArrayNode items = JsonRpc.NODES.arrayNode();
+        // unprefixed names from several servers must not collide: name -> server that listed it
+        Map<String, String> owners = names.prefixed() || kind == McpKind.RESOURCE ? null : new HashMap<>();
         Map<String, String> next = new LinkedHashMap<>();
         for (Map.Entry<String, Future<JsonNode>> e : pending.entrySet()) {
             String server = e.getKey();
@@ -375,6 +380,14 @@ final class Federation implements AutoCloseable {
                 continue;
             }
             for (JsonNode item : result.path(key)) {
+                if (owners != null && item.path("name").isTextual()) {
+                    String other = owners.putIfAbsent(item.get("name").textValue(), server);
+                    if (other != null && !other.equals(server)) {
+                        throw new McpException(502, JsonRpc.GATEWAY_ERROR, "servers '" + other + "' and '" + server
+                                + "' both offer " + kind.name().toLowerCase(Locale.ROOT) + " '" + item.get("name").textValue()
+                                + "': with prefix: never names must be unique (use prefix: auto or always)");
+                    }
+                }
                 if (item.isObject()) {
                     ObjectNode out = publish(auth, server, kind, key, (ObjectNode) item);
                     if (out != null) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -37,6 +38,7 @@ final class McpBackend implements Backend {
     private final Sessions sessions;
     private final Set<String> allowedOrigins;
     private final Set<String> allowedHosts;
+    private final boolean unprefixed;
     private final long maxMessage;
     private final int maxBatch;
     private final ObjectReader reader = JsonRpc.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -45,22 +47,37 @@ final class McpBackend implements Backend {
     McpBackend(Federation federation, Sessions sessions, McpBackendConfig config, AutoCloseable resources) {
         this.federation = federation;
         this.sessions = sessions;
-        this.allowedOrigins = config.allowedOrigins().stream().map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.allowedOrigins = config.allowedOrigins() == null ? null
+                : config.allowedOrigins().stream().map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.unprefixed = !config.prefixed();
         this.allowedHosts = config.allowedHosts().stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         this.maxMessage = config.maxMessageSize().bytes();
         this.maxBatch = config.maxBatchSize();
         this.resources = resources;
     }
 
+    /** Origins of a browser page on this machine: {@code http(s)://localhost|127.0.0.1|[::1][:port]}. */
+    private static final Pattern LOOPBACK_ORIGIN = Pattern.compile(
+            "https?://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]{1,5})?", Pattern.CASE_INSENSITIVE);
+
+    /** The configured origins, or (when none are configured) loopback ones only. */
+    private boolean originAllowed(String origin) {
+        return allowedOrigins == null ? LOOPBACK_ORIGIN.matcher(origin).matches()
+                : allowedOrigins.contains(origin.toLowerCase(Locale.ROOT));
+    }
+
     @Override
     public Response handle(Exchange ex) {
         Request req = ex.request();
         String origin = req.headers().get("Origin");
-        if (origin != null && !allowedOrigins.contains(origin.toLowerCase(Locale.ROOT))) {
+        if (origin != null && !originAllowed(origin)) {
             return error(403, JsonRpc.GATEWAY_ERROR, "origin not allowed: " + origin);
         }
         if (!allowedHosts.isEmpty() && !allowedHosts.contains(req.host().toLowerCase(Locale.ROOT))) {
             return error(403, JsonRpc.GATEWAY_ERROR, "host not allowed: " + req.host());
+        }
+        if (unprefixed) {
+            ex.attributes().set(Names.UNPREFIXED, Boolean.TRUE);
         }
         String sessionId = req.headers().get(SESSION_HEADER);
         try {

@@ -13,8 +13,13 @@ import java.util.Set;
  * Config of the {@code mcp} backend: a Streamable HTTP endpoint federating {@code servers}.
  *
  * @param servers        the upstream MCP servers, in listing order
+ * @param prefix         {@code auto} (default: tools and prompts keep the upstream's names when there
+ *                       is one server, {@code <server>_<name>} otherwise), {@code always} or
+ *                       {@code never} (names must then not collide between servers)
  * @param allowedOrigins browser origins allowed to call ({@code http://localhost:3000}); a request
- *                       with any other {@code Origin} is refused 403 (DNS-rebinding protection)
+ *                       with any other {@code Origin} is refused 403 (DNS-rebinding protection).
+ *                       When not set, loopback origins ({@code localhost}, {@code 127.0.0.1},
+ *                       {@code [::1]}, any port, http or https) are allowed
  * @param allowedHosts   when set, the only {@code Host} names accepted (without port); others get 403
  * @param maxMessageSize largest request body accepted (default 4MiB)
  * @param maxBatchSize   most messages in one JSON-RPC batch (default 16)
@@ -27,6 +32,7 @@ import java.util.Set;
  */
 public record McpBackendConfig(
         List<McpServerConfig> servers,
+        String prefix,
         List<String> allowedOrigins,
         List<String> allowedHosts,
         DataSize maxMessageSize,
@@ -36,10 +42,13 @@ public record McpBackendConfig(
         Duration connectTimeout,
         Duration requestTimeout) implements Validatable {
 
-    /** Defaults for everything but the servers. */
+    private static final Set<String> PREFIX_MODES = Set.of("auto", "always", "never");
+
+    /** Defaults for everything but the servers; {@code allowedOrigins} stays null when not set. */
     public McpBackendConfig {
         servers = servers == null ? List.of() : List.copyOf(servers);
-        allowedOrigins = allowedOrigins == null ? List.of() : List.copyOf(allowedOrigins);
+        prefix = prefix == null ? "auto" : prefix;
+        allowedOrigins = allowedOrigins == null ? null : List.copyOf(allowedOrigins);
         allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         maxMessageSize = maxMessageSize == null ? DataSize.ofBytes(4L << 20) : maxMessageSize;
         maxBatchSize = maxBatchSize == null ? 16 : maxBatchSize;
@@ -66,7 +75,10 @@ public record McpBackendConfig(
                 errors.add("servers[" + i + "].name", "duplicate server name '" + s.name() + "'");
             }
         }
-        for (int i = 0; i < allowedOrigins.size(); i++) {
+        if (!PREFIX_MODES.contains(prefix)) {
+            errors.add("prefix", "must be auto, always or never");
+        }
+        for (int i = 0; allowedOrigins != null && i < allowedOrigins.size(); i++) {
             if (!isOrigin(allowedOrigins.get(i))) {
                 errors.add("allowedOrigins[" + i + "]", "not an origin (scheme://host[:port], no path)");
             }
@@ -86,6 +98,11 @@ public record McpBackendConfig(
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             errors.add("requestTimeout", "must be positive");
         }
+    }
+
+    /** Whether public tool and prompt names carry the server prefix. */
+    public boolean prefixed() {
+        return prefix.equals("always") || (prefix.equals("auto") && servers.size() != 1);
     }
 
     private static boolean isOrigin(String s) {

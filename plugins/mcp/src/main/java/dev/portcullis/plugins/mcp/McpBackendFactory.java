@@ -37,7 +37,7 @@ public final class McpBackendFactory implements BackendFactory<McpBackendConfig>
         for (McpServerConfig s : config.servers()) {
             upstreams.put(s.name(), new Upstream(s, client, config.requestTimeout()));
         }
-        Federation federation = new Federation(upstreams, config.requestTimeout(), VERSION);
+        Federation federation = new Federation(upstreams, config.requestTimeout(), VERSION, config.prefixed());
         // one key space per set of servers: a session only continues where the same servers stand
         String scope = Integer.toHexString(upstreams.keySet().hashCode());
         Sessions sessions = new Sessions(context.store(config.store()), scope, config.sessionTtl());

@@ -1,20 +1,29 @@
 package dev.portcullis.plugins.mcp;
 
+import dev.portcullis.spi.AttributeKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Public names of federated tools and prompts: {@code <server>_<name>}, within
+ * Public names of federated tools and prompts. Prefixed: {@code <server>_<name>}, within
  * {@code ^[a-zA-Z0-9_-]{1,64}$}. Server names cannot contain '_', so the first '_' always splits a
  * public name back into server and upstream name. An upstream name that would break the pattern
  * (too long, other characters) is shortened and suffixed with a hash of the original; those few
- * are remembered so calls can be mapped back.
+ * are remembered so calls can be mapped back. Unprefixed: the upstream's own name; with several
+ * servers each name's owner is learned from listings, and two servers offering one name is an error.
  */
 final class Names {
+
+    /**
+     * Set on the exchange by the {@code mcp} backend when clients see the upstreams' own names, so
+     * this plugin's policies also match rules written with those names.
+     */
+    static final AttributeKey<Boolean> UNPREFIXED = AttributeKey.of("mcp.unprefixed", Boolean.class);
 
     static final char SEPARATOR = '_';
     private static final int MAX = 64;
@@ -25,9 +34,37 @@ final class Names {
     record Target(String server, String name) {}
 
     private final Map<String, String> mangled = new ConcurrentHashMap<>();
+    private final boolean prefixed;
+    private final String onlyServer;
+    private final Map<String, String> owners = new ConcurrentHashMap<>();
+
+    /** Prefixed names. */
+    Names() {
+        this(true, List.of());
+    }
+
+    /**
+     * @param prefixed whether public names carry the server prefix
+     * @param servers  the configured server names
+     */
+    Names(boolean prefixed, List<String> servers) {
+        this.prefixed = prefixed;
+        this.onlyServer = servers.size() == 1 ? servers.get(0) : null;
+    }
+
+    /** Whether public names carry the server prefix. */
+    boolean prefixed() {
+        return prefixed;
+    }
 
     /** The public name of upstream {@code name} on {@code server}. */
     String publicName(String server, String name) {
+        if (!prefixed) {
+            if (onlyServer == null && owners.size() < MAX_REMEMBERED) {
+                owners.put(name, server);
+            }
+            return name;
+        }
         int room = MAX - server.length() - 1;
         if (name.length() <= room && isPlain(name)) {
             return server + SEPARATOR + name;
@@ -48,6 +85,10 @@ final class Names {
 
     /** The server and upstream name behind {@code publicName}, or null if it names no known server. */
     Target resolve(String publicName, java.util.function.Predicate<String> isServer) {
+        if (!prefixed) {
+            String server = onlyServer != null ? onlyServer : owners.get(publicName);
+            return server == null ? null : new Target(server, publicName);
+        }
         int sep = publicName.indexOf(SEPARATOR);
         if (sep <= 0 || sep == publicName.length() - 1) {
             return null;

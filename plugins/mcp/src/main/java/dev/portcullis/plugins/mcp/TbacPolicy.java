@@ -99,8 +99,9 @@ final class TbacPolicy implements Policy {
                 return true;
             }
             String name = item.server() + Names.SEPARATOR + item.name();
+            boolean bare = unprefixed(exchange);
             for (CompiledTask t : tasks) {
-                if (t.lists(item.kind(), name, item.name())) {
+                if (t.lists(item.kind(), name, item.name(), bare)) {
                     return true;
                 }
             }
@@ -109,7 +110,7 @@ final class TbacPolicy implements Policy {
 
         @Override
         public McpDecision authorize(Exchange exchange, McpCall call) {
-            Decided d = decide(call);
+            Decided d = decide(call, unprefixed(exchange));
             String decision = d.allowed() ? "allow" : config.shadow() ? "shadow-deny" : "deny";
             audit.decision(exchange, call, subject, agent, granted, decision, d.rule(), d.auditReason());
             if (!d.allowed() && config.shadow()) {
@@ -118,7 +119,7 @@ final class TbacPolicy implements Policy {
             return d.toSpi();
         }
 
-        private Decided decide(McpCall call) {
+        private Decided decide(McpCall call, boolean bare) {
             if (!authenticated) {
                 return Decided.deny("mcp-tbac", "no authenticated identity: put an authentication policy (jwt) before mcp-tbac", null);
             }
@@ -127,7 +128,7 @@ final class TbacPolicy implements Policy {
             }
             List<Decided> denials = new ArrayList<>(tasks.size());
             for (CompiledTask t : tasks) {
-                Decided d = t.authorize(call, agent, store);
+                Decided d = t.authorize(call, bare, agent, store);
                 if (d.allowed()) {
                     return d;
                 }
@@ -192,28 +193,32 @@ final class TbacPolicy implements Policy {
             this.rules = List.copyOf(r);
         }
 
-        boolean lists(McpKind kind, String prefixed, String bare) {
+        /**
+         * Whether this task lists an item. Globs match {@code <server>_<name>}; when clients see the
+         * upstreams' own names ({@code unprefixed}), also the bare name. Resources always match both.
+         */
+        boolean lists(McpKind kind, String prefixed, String bare, boolean unprefixed) {
             return switch (kind) {
-                case TOOL -> list.matches(prefixed);
+                case TOOL -> list.matches(prefixed) || unprefixed && list.matches(bare);
                 case RESOURCE -> resources.matches(prefixed) || resources.matches(bare);
-                case PROMPT -> prompts.matches(prefixed);
+                case PROMPT -> prompts.matches(prefixed) || unprefixed && prompts.matches(bare);
             };
         }
 
         /** Whether this task lets {@code agent} make {@code call}; consumes quota when it does. */
-        Decided authorize(McpCall call, String agent, StateStore store) {
+        Decided authorize(McpCall call, boolean unprefixed, String agent, StateStore store) {
             String prefixed = call.server() + Names.SEPARATOR + call.name();
             if (call.kind() == McpKind.RESOURCE) {
                 return resources.matches(prefixed) || resources.matches(call.name()) ? Decided.allow(name + ".resources")
                         : Decided.deny(name + ".resources", "task " + name + ": resource " + call.name() + " is not allowed", null);
             }
             if (call.kind() == McpKind.PROMPT) {
-                return prompts.matches(prefixed) ? Decided.allow(name + ".prompts")
+                return prompts.matches(prefixed) || unprefixed && prompts.matches(call.name()) ? Decided.allow(name + ".prompts")
                         : Decided.deny(name + ".prompts", "task " + name + ": prompt " + prefixed + " is not allowed", null);
             }
             List<Rule> matching = new ArrayList<>(2);
             for (Rule r : rules) {
-                if (r.tool.matches(prefixed)) {
+                if (r.tool.matches(prefixed) || unprefixed && r.tool.matches(call.name())) {
                     matching.add(r);
                 }
             }
@@ -253,6 +258,11 @@ final class TbacPolicy implements Policy {
         Rule(String name, TbacConfig.CallRule rule) {
             this(name, Globs.of(List.of(rule.tool())), rule.when().stream().map(ArgumentCondition::new).toList(), rule.quota());
         }
+    }
+
+    /** Whether the {@code mcp} backend shows the upstreams' own names on this exchange. */
+    static boolean unprefixed(Exchange exchange) {
+        return exchange.attributes().get(Names.UNPREFIXED).orElse(Boolean.FALSE);
     }
 
     static String human(Duration d) {

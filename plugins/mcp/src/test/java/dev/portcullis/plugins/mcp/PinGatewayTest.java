@@ -44,11 +44,11 @@ class PinGatewayTest {
                   - name: pinned
                     match: { path: /mcp }
                     policies: [ { type: mcp-pin, namespace: pin-test%s } ]
-                    backend: { type: mcp, servers: [ { name: docs, url: "%s" } ] }
+                    backend: { type: mcp, prefix: always, servers: [ { name: docs, url: "%s" } ] }
                   - name: unlisted
                     match: { path: /unlisted }
                     policies: [ { type: mcp-pin, namespace: unlisted } ]
-                    backend: { type: mcp, servers: [ { name: docs, url: "%s" } ] }
+                    backend: { type: mcp, prefix: always, servers: [ { name: docs, url: "%s" } ] }
                 """.formatted(pins, docs.url(), docs.url());
     }
 

@@ -113,8 +113,17 @@ class TbacGatewayTest {
                       - agent-auth
                       - { type: mcp-tbac, mode: shadow, tasks: { reader: { list: [crm_read_customer], call: [ { tool: crm_read_customer } ] } } }
                     backend: { type: mcp, servers: [ { name: crm, url: "%s" }, { name: mail, url: "%s" } ] }
+                  - name: tools-single
+                    match: { path: /single }
+                    policies:
+                      - agent-auth
+                      - type: mcp-tbac
+                        tasks:
+                          bare: { list: [read_customer], call: [ { tool: read_customer } ] }
+                          qualified: { list: [crm_refund], call: [ { tool: crm_refund } ] }
+                    backend: { type: mcp, servers: [ { name: crm, url: "%s" } ] }
                 """.formatted(McpTestTokens.publicJwk(), McpTestTokens.ISSUER, McpTestTokens.RESOURCE,
-                McpTestTokens.RESOURCE, McpTestTokens.ISSUER, METADATA, crm.url(), mail.url(), crm.url(), mail.url()));
+                McpTestTokens.RESOURCE, McpTestTokens.ISSUER, METADATA, crm.url(), mail.url(), crm.url(), mail.url(), crm.url()));
         AUDIT_LOGGER.addHandler(AUDIT_HANDLER);
     }
 
@@ -133,6 +142,23 @@ class TbacGatewayTest {
     }
 
     // ---------------------------------------------------------------- TBAC
+
+    @Test
+    void withOneUnprefixedServerGlobsMatchTheUpstreamNameAndTheQualifiedOne() {
+        try (McpSyncClient bare = client(McpTestTokens.agent("single-bare", List.of("bare")), "/single")) {
+            bare.initialize();
+            assertThat(names(bare)).containsExactly("read_customer");
+            assertThat(bare.callTool(new McpSchema.CallToolRequest("read_customer", Map.of("id", "C-1"))).isError()).isNotEqualTo(Boolean.TRUE);
+            assertThatThrownBy(() -> bare.callTool(new McpSchema.CallToolRequest("refund", Map.of("id", "C-1", "amount", 1))))
+                    .hasMessageContaining("no call rule allows crm_refund");
+        }
+        try (McpSyncClient qualified = client(McpTestTokens.agent("single-qualified", List.of("qualified")), "/single")) {
+            qualified.initialize();
+            assertThat(names(qualified)).containsExactly("refund");
+            assertThat(qualified.callTool(new McpSchema.CallToolRequest("refund", Map.of("id", "C-1", "amount", 1))).isError())
+                    .isNotEqualTo(Boolean.TRUE);
+        }
+    }
 
     @Test
     void toolsListShowsOnlyWhatTheTokensTasksList() {
