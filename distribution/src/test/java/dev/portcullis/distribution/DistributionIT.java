@@ -185,7 +185,13 @@ class DistributionIT {
         String plugins = get(admin("/api/plugins")).body();
         assertThat(plugins).contains("\"example\"", "policy:stamp", "backend:static", "\"traffic\"", "\"auth\"");
         assertThat(get(admin("/metrics")).body()).contains("portcullis_requests_seconds_count{route=\"api\",status=\"200\"}");
-        assertThat(Files.readString(home.resolve("conf/access.log"))).contains("\"route\":\"api\"", "\"upstream\":\"127.0.0.1:");
+        // the access log is written in batches by a background thread: give it a moment
+        String accessLog = "";
+        for (int i = 0; i < 50 && !accessLog.contains("\"route\":\"api\""); i++) {
+            Thread.sleep(50);
+            accessLog = Files.readString(home.resolve("conf/access.log"));
+        }
+        assertThat(accessLog).contains("\"route\":\"api\"", "\"upstream\":\"127.0.0.1:");
     }
 
     @Test
