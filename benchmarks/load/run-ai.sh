@@ -9,9 +9,9 @@
 #   WARMUP=10 DURATION=10 TTFB_N=50 benchmarks/load/run-ai.sh  # a quick look without Portkey
 #
 # Mock provider: nginx, one worker, two servers on loopback:
-#   JSON  POST /v1/chat/completions -> 200, a fixed 495-byte chat.completion (usage included)
-#   SSE   POST /v1/chat/completions -> 200 text/event-stream, a fixed stream of 8 chunks + usage + [DONE]
-# Every target receives the same 190-byte request (model "chat", two messages, max_tokens 64).
+#   JSON  POST /v1/chat/completions -> 200, a fixed 448-byte chat.completion (usage included)
+#   SSE   POST /v1/chat/completions -> 200 text/event-stream, a fixed stream of 9 chunks + a usage chunk + [DONE]
+# Every target receives the same 199-byte request (model "chat", two messages, max_tokens 64).
 #   direct     wrk -> mock
 #   nginx      wrk -> nginx reverse proxy (1 worker, keepalive 64) -> mock
 #   portcullis wrk -> Portcullis route /v1: api-key (X-API-Key) -> token-rate-limit (key: consumer,
@@ -171,7 +171,7 @@ f:close()
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench-client"
 wrk.headers["X-API-Key"] = "$API_KEY"
-$3
+${3:-}
 EOF
 }
 portkey_headers() { # port
