@@ -199,4 +199,49 @@ class BenchmarksSmokeTest {
         assertThat(results).hasSize(4);
         assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
     }
+
+    @Test
+    void llmTranslationProducesTheOtherWire() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        LlmTranslateBench bench = new LlmTranslateBench();
+        bench.setUp();
+        JsonNode anthropic = json.readTree(bench.request());
+        assertThat(anthropic.get("model").asText()).isEqualTo("claude-haiku-4-5");
+        assertThat(anthropic.get("max_tokens").asInt()).isEqualTo(512);
+        assertThat(anthropic.get("system").toString()).contains("support assistant");
+        assertThat(anthropic.get("messages")).hasSize(3);
+        assertThat(anthropic.get("tools").get(0).get("input_schema").get("required").get(0).asText()).isEqualTo("orderId");
+
+        JsonNode openAi = json.readTree(bench.response());
+        assertThat(openAi.get("object").asText()).isEqualTo("chat.completion");
+        assertThat(openAi.get("model").asText()).isEqualTo("chat");
+        assertThat(openAi.at("/choices/0/message/content").asText()).startsWith("I checked order 48213");
+        assertThat(openAi.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(openAi.at("/usage/prompt_tokens").asInt()).isEqualTo(212 + 128);
+
+        for (int i = 0; i < 2; i++) {
+            List<dev.portcullis.spi.SseEvent> chunks = bench.streamEvent();
+            assertThat(chunks).hasSize(1);
+            JsonNode chunk = json.readTree(chunks.get(0).data());
+            assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk");
+            assertThat(chunk.at("/choices/0/delta/content").asText()).isEqualTo(" the duplicate charge has been reversed");
+        }
+    }
+
+    @Test
+    void jmhRunsTheAiGateBenchmarksOnce() throws RunnerException {
+        System.setProperty("jmh.ignoreLock", "true"); // as above
+        Options opts = new OptionsBuilder()
+                .include(LlmTranslateBench.class.getName())
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(50))
+                .verbosity(VerboseMode.SILENT)
+                .build();
+        Collection<RunResult> results = new Runner(opts).run();
+        // request, response, streamEvent
+        assertThat(results).hasSize(3);
+        assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
+    }
 }

@@ -17,8 +17,9 @@ import java.util.Set;
  * the configured providers.
  *
  * @param strategy        how the provider for a request is chosen: {@code failover} (default: in
- *                        order), {@code weighted} (random by weight, the others as fallbacks) or
- *                        {@code least-latency} (lowest recent latency first)
+ *                        order), {@code weighted} (random by weight, the others as fallbacks),
+ *                        {@code least-latency} (lowest recent latency first) or {@code cost}
+ *                        (cheapest price of the model each provider would serve first)
  * @param providers       the providers (at least one)
  * @param retry           attempts and backoff across providers
  * @param circuitBreaker  when a failing provider is set aside
@@ -50,7 +51,13 @@ public record LlmBackendConfig(
         /** First pick random by weight; the others, in order, as fallbacks. */
         @JsonProperty("weighted") WEIGHTED,
         /** By an exponentially weighted moving average of latency to the response headers. */
-        @JsonProperty("least-latency") LEAST_LATENCY
+        @JsonProperty("least-latency") LEAST_LATENCY,
+        /**
+         * Cheapest first by the input + output price per 1M tokens of the model each provider
+         * would serve ({@link ProviderConfig#prices}, else the illustrative {@link PriceTable});
+         * unpriced providers last; ties keep config order.
+         */
+        @JsonProperty("cost") COST
     }
 
     /** Applies defaults. */
@@ -109,6 +116,9 @@ public record LlmBackendConfig(
      * @param weight  share for the {@code weighted} strategy (default 1)
      * @param options adapter settings: {@code apiVersion} (Azure), {@code defaultMaxTokens} and
      *                {@code anthropicVersion} (Anthropic)
+     * @param prices  this provider's model (the right-hand side of {@code models}) → price per 1M
+     *                tokens, for the {@code cost} strategy; models not listed fall back to the
+     *                illustrative {@link PriceTable} by model name
      */
     public record ProviderConfig(
             String name,
@@ -117,13 +127,15 @@ public record LlmBackendConfig(
             String apiKey,
             Map<String, String> models,
             Integer weight,
-            Map<String, String> options) implements Validatable {
+            Map<String, String> options,
+            Map<String, BudgetConfig.Price> prices) implements Validatable {
 
         /** Applies defaults; keeps the model order as written. */
         public ProviderConfig {
             models = models == null ? Map.of() : new LinkedHashMap<>(models);
             weight = weight == null ? 1 : weight;
             options = options == null ? Map.of() : Map.copyOf(options);
+            prices = prices == null ? Map.of() : Map.copyOf(prices);
         }
 
         @Override
@@ -161,6 +173,15 @@ public record LlmBackendConfig(
             if (max != null && !max.matches("[1-9][0-9]{0,8}")) {
                 errors.add("options.defaultMaxTokens", "not a positive integer");
             }
+            prices.forEach((model, p) -> {
+                if (!models.containsValue(model)) {
+                    errors.add("prices." + model, "not one of this provider's models " + models.values());
+                } else if (p == null || p.input() == null || p.output() == null) {
+                    errors.add("prices." + model, "needs input and output prices (per 1M tokens)");
+                } else if (p.input() < 0 || p.output() < 0 || p.cachedInput() < 0) {
+                    errors.add("prices." + model, "prices must not be negative");
+                }
+            });
         }
 
         @Override

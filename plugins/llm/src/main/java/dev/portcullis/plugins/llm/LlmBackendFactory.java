@@ -9,6 +9,8 @@ import dev.portcullis.spi.llm.ProviderEndpoint;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +40,7 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
     @Override
     public Backend create(LlmBackendConfig config, PluginContext context) {
         Map<String, List<Provider>> byAlias = new LinkedHashMap<>();
+        List<Provider> providers = new ArrayList<>(config.providers().size());
         for (int i = 0; i < config.providers().size(); i++) {
             LlmBackendConfig.ProviderConfig pc = config.providers().get(i);
             ProviderAdapter adapter = Providers.BUILT_IN.get(pc.type());
@@ -47,9 +50,19 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
             Map<String, String> options = new LinkedHashMap<>(pc.options());
             Provider p = new Provider(pc.name(), adapter, new ProviderEndpoint(pc.name(), pc.baseUrl(), pc.apiKey(), options),
                     pc.models(), pc.weight());
+            providers.add(p);
             for (String alias : pc.models().keySet()) {
                 byAlias.computeIfAbsent(alias, k -> new ArrayList<>(2)).add(p);
             }
+        }
+        if (config.strategy() == LlmBackendConfig.Strategy.COST) {
+            // prices do not change at run time: sort once; the stable sort keeps config order on ties
+            Map<Provider, Map<String, BudgetConfig.Price>> prices = new HashMap<>();
+            for (int i = 0; i < config.providers().size(); i++) {
+                prices.put(providers.get(i), config.providers().get(i).prices());
+            }
+            byAlias.forEach((alias, ps) -> ps.sort(Comparator.comparingDouble(
+                    p -> PriceTable.perMillion(prices.get(p), p.models.get(alias)))));
         }
         byAlias.replaceAll((k, v) -> List.copyOf(v));
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();

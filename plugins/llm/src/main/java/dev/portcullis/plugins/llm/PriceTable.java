@@ -31,6 +31,19 @@ final class PriceTable {
         this.prices = Map.copyOf(all);
     }
 
+    /**
+     * The price a provider charges per 1M input + output tokens for one of its models, the
+     * {@code cost} strategy's sort key: its configured price, else the illustrative one, else
+     * {@link Double#POSITIVE_INFINITY} (unpriced providers go last).
+     */
+    static double perMillion(Map<String, BudgetConfig.Price> configured, String providerModel) {
+        BudgetConfig.Price p = configured.get(providerModel);
+        if (p == null) {
+            p = ILLUSTRATIVE_USD.get(providerModel);
+        }
+        return p == null ? Double.POSITIVE_INFINITY : p.input() + p.output();
+    }
+
     /** The cost of {@code usage} on {@code model} in micro-units, or -1 when the model has no price. */
     long micros(String model, Usage usage) {
         BudgetConfig.Price p = prices.get(model);

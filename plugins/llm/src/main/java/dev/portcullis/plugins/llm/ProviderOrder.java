@@ -20,7 +20,8 @@ final class ProviderOrder {
             return out;
         }
         switch (strategy) {
-            case FAILOVER -> { }
+            // COST: the factory already sorted each model's providers by price
+            case FAILOVER, COST -> { }
             case WEIGHTED -> pickWeightedFirst(out);
             // an unmeasured provider (0) sorts first, so every provider gets measured
             case LEAST_LATENCY -> Arrays.sort(out, Comparator.comparingLong(Provider::latencyNanos));

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class LlmBackendConfigTest {
 
     static LlmBackendConfig.ProviderConfig provider(String name, String type, String url, String key, Map<String, String> models) {
-        return new LlmBackendConfig.ProviderConfig(name, type, url, key, models, null, null);
+        return new LlmBackendConfig.ProviderConfig(name, type, url, key, models, null, null, null);
     }
 
     @Test
@@ -47,5 +47,19 @@ class LlmBackendConfigTest {
         assertThat(c.timeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(c.circuitBreaker().failures()).isEqualTo(5);
         assertThat(c.providers().get(0).toString()).contains("apiKey=<redacted>");
+    }
+
+    @Test
+    void costPricesMustNameTheProvidersModelsAndBeComplete() {
+        LlmBackendConfig c = new LlmBackendConfig(LlmBackendConfig.Strategy.COST, List.of(
+                new LlmBackendConfig.ProviderConfig("a", "openai", "https://a.example/v1", "k", Map.of("chat", "gpt-4o-mini"), null, null,
+                        Map.of("gpt-4o", new BudgetConfig.Price(1.0, 2.0, null),
+                                "gpt-4o-mini", new BudgetConfig.Price(0.1, null, null)))),
+                null, null, null, null, null, null, null, null);
+        RecordingErrors errors = new RecordingErrors();
+        c.validate(errors);
+        assertThat(errors.lines).containsExactlyInAnyOrder(
+                "providers[0].prices.gpt-4o: not one of this provider's models [gpt-4o-mini]",
+                "providers[0].prices.gpt-4o-mini: needs input and output prices (per 1M tokens)");
     }
 }
