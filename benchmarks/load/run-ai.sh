@@ -61,15 +61,11 @@ GW_ADMIN_PORT=$((PORT_BASE + 4))
 PORTKEY_PORT=$((PORT_BASE + 5))
 API_KEY="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
-die() { echo "run-ai: $*" >&2; exit 1; }
-log() { echo "[$(date +%T)] $*" >&2; }
+SCRIPT=run-ai
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# --- tools -------------------------------------------------------------------------------------
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null 2>&1 || die "missing $tool (Debian: sudo apt-get install -y $tool)"
-done
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || die "missing nginx (Debian: sudo apt-get install -y nginx)"
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+require_tools wrk nginx curl
 [ -x "$DIST/bin/portcullis" ] || die "no distribution at $DIST: build it with ./mvnw -B -DskipTests package -pl distribution -am"
 if [ -n "$PORTKEY_DIR" ]; then
   PORTKEY_START="$PORTKEY_DIR/node_modules/@portkey-ai/gateway/build/start-server.js"
@@ -77,77 +73,8 @@ if [ -n "$PORTKEY_DIR" ]; then
   [ -f "$PORTKEY_START" ] && [ -f "$HONO" ] || die "no @portkey-ai/gateway and @hono/node-server under $PORTKEY_DIR/node_modules (see the header)"
   command -v node >/dev/null 2>&1 || die "missing node"
 fi
-for p in $MOCK_PORT $SSE_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT $PORTKEY_PORT; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p is in use (set PORT_BASE)"; fi
-done
-
-# --- cleanup and time bound ------------------------------------------------------------------------
-work="$(mktemp -d /tmp/portcullis-ai.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-budget=$(( 4 * (WARMUP + DURATION + 30) + 3 * (STREAM_WARMUP + TTFB_N / 5 + 30) + 120 ))
-main_pid=$$
-( trap 'kill "$s" 2>/dev/null; exit 0' TERM
-  sleep "$budget" & s=$!
-  wait "$s" && { echo "run-ai: over the time budget of ${budget}s, stopping" >&2; kill -TERM "$main_pid"; } ) &
-pids+=($!)
-
-# --- helpers -------------------------------------------------------------------------------------
-clk_tck=$(getconf CLK_TCK)
-cpu_ticks() { # pid: its utime+stime plus its direct children's (nginx's worker)
-  local t=0 c
-  for c in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
-    t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$c/stat")))
-  done
-  echo "$t"
-}
-
-wait_http() { # url seconds [pid that must stay alive]
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    curl -s -o /dev/null "$1" && return 0
-    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi
-    sleep 0.1
-  done
-  return 1
-}
-
-to_us() { awk -v v="$1" 'BEGIN {
-  n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-  if (u == "ms") n *= 1000; else if (u == "s") n *= 1000000; else if (u == "m") n *= 60000000
-  printf "%.0f", n }'; }
-
-start_nginx() { # name conf-body
-  local conf="$work/$1.conf"
-  mkdir -p "$work/$1"
-  cat >"$conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/$1/nginx.pid;
-error_log $work/$1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/$1/body;
-  proxy_temp_path $work/$1/proxy;
-  fastcgi_temp_path $work/$1/fastcgi;
-  uwsgi_temp_path $work/$1/uwsgi;
-  scgi_temp_path $work/$1/scgi;
-  keepalive_requests 1000000;
-$2
-}
-EOF
-  "$NGINX" -e "$work/$1/error.log" -p "$work/$1" -c "$conf" >"$work/$1/stdout.log" 2>&1 &
-  started_pid=$!
-  pids+=("$started_pid")
-}
+require_free_ports $MOCK_PORT $SSE_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT $PORTKEY_PORT
+start_run $(( 4 * (WARMUP + DURATION + 30) + 3 * (STREAM_WARMUP + TTFB_N / 5 + 30) + 120 ))
 
 # --- payloads ------------------------------------------------------------------------------------
 request='{"model":"chat","max_tokens":64,"messages":[{"role":"system","content":"You are a terse assistant."},{"role":"user","content":"Is the renewal of order 48213 charged twice? Answer in one sentence."}]}'
@@ -190,7 +117,7 @@ start_nginx mock "  server {
     listen 127.0.0.1:$SSE_PORT;
     location / { default_type text/event-stream; return 200 '$sse'; }
   }"
-wait_http "http://127.0.0.1:$MOCK_PORT/" 10 || die "mock did not start: $(cat "$work/mock/error.log")"
+wait_http_any "http://127.0.0.1:$MOCK_PORT/" 10 || die "mock did not start: $(cat "$work/mock/error.log")"
 
 start_nginx proxy "  upstream mock { server 127.0.0.1:$MOCK_PORT; keepalive 64; }
   upstream sse { server 127.0.0.1:$SSE_PORT; keepalive 64; }
@@ -200,7 +127,7 @@ start_nginx proxy "  upstream mock { server 127.0.0.1:$MOCK_PORT; keepalive 64; 
     location /sse/ { proxy_pass http://sse/; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering off; }
   }"
 nginx_pid=$started_pid
-wait_http "http://127.0.0.1:$NGINX_PORT/" 10 || die "nginx proxy did not start: $(cat "$work/proxy/error.log")"
+wait_http_any "http://127.0.0.1:$NGINX_PORT/" 10 || die "nginx proxy did not start: $(cat "$work/proxy/error.log")"
 
 cat >"$work/portcullis.yaml" <<EOF
 server:
@@ -229,7 +156,7 @@ BENCH_API_KEY="$API_KEY" JAVA_OPTS="$PORTCULLIS_JAVA_OPTS" "$DIST/bin/portcullis
   >"$work/portcullis.out" 2>&1 &
 gw_pid=$!
 pids+=("$gw_pid")
-wait_http "http://127.0.0.1:$GW_PORT/" 60 "$gw_pid" || { tail -n 40 "$work/portcullis.out" >&2; die "Portcullis did not answer on :$GW_PORT"; }
+wait_http_any "http://127.0.0.1:$GW_PORT/" 60 "$gw_pid" || { tail -n 40 "$work/portcullis.out" >&2; die "Portcullis did not answer on :$GW_PORT"; }
 
 portkey_pid=
 if [ -n "$PORTKEY_DIR" ]; then
@@ -250,7 +177,7 @@ EOF
     >"$work/portkey.out" 2>&1 &
   portkey_pid=$!
   pids+=("$portkey_pid")
-  wait_http "http://127.0.0.1:$PORTKEY_PORT/" 30 "$portkey_pid" || { tail -n 20 "$work/portkey.out" >&2; die "Portkey did not answer on :$PORTKEY_PORT"; }
+  wait_http_any "http://127.0.0.1:$PORTKEY_PORT/" 30 "$portkey_pid" || { tail -n 20 "$work/portkey.out" >&2; die "Portkey did not answer on :$PORTKEY_PORT"; }
 fi
 
 # --- checks: every target answers the chat call, the gate really runs ------------------------------
@@ -292,7 +219,7 @@ measure() { # name url lua pid (pid empty: no CPU column)
   p50=$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
   p99=$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
   errs=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$out")
-  [ -n "$pid" ] && cpu=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$reqs" 'BEGIN { printf "%.1f", t * 1000000 / hz / n }')
+  [ -n "$pid" ] && cpu=$(cpu_us_per_request "$before" "$after" "$reqs")
   rows+=("$name $rps $p50 $p99 $cpu $errs")
   log "$name: $rps req/s, p50 ${p50}us, p99 ${p99}us, cpu ${cpu}us/req, errors $errs"
 }

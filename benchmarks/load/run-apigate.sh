@@ -48,57 +48,15 @@ GW_PORT=$((PORT_BASE + 1))
 GW_ADMIN_PORT=$((PORT_BASE + 2))
 API_KEY="bench-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
-die() { echo "run-apigate: $*" >&2; exit 1; }
-log() { echo "[$(date +%T)] $*" >&2; }
+SCRIPT=run-apigate
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# --- tools -------------------------------------------------------------------------------------
-for tool in wrk curl; do
-  command -v "$tool" >/dev/null 2>&1 || die "missing $tool (Debian: sudo apt-get install -y $tool)"
-done
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || die "missing nginx (Debian: sudo apt-get install -y nginx)"
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+require_tools wrk nginx curl
 [ -x "$DIST/bin/portcullis" ] || die "no distribution at $DIST: build it with ./mvnw -B -DskipTests package -pl distribution -am"
-for p in $UPSTREAM_PORT $GW_PORT $GW_ADMIN_PORT; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p is in use (set PORT_BASE)"; fi
-done
+require_free_ports $UPSTREAM_PORT $GW_PORT $GW_ADMIN_PORT
 case $ACCESS_LOG in on | off) ;; *) die "ACCESS_LOG is on or off, not '$ACCESS_LOG'" ;; esac
-
-# --- cleanup and time bound ------------------------------------------------------------------------
-work="$(mktemp -d /tmp/portcullis-apigate.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-budget=$(( 2 * ROUNDS * (WARMUP + DURATION + 60) + 60 ))
-main_pid=$$
-( trap 'kill "$s" 2>/dev/null; exit 0' TERM
-  sleep "$budget" & s=$!
-  wait "$s" && { echo "run-apigate: over the time budget of ${budget}s, stopping" >&2; kill -TERM "$main_pid"; } ) &
-pids+=($!)
-
-# --- helpers -------------------------------------------------------------------------------------
-clk_tck=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-
-wait_http() { # url seconds [pid that must stay alive]
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    curl -sf -o /dev/null "$1" && return 0
-    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi
-    sleep 0.1
-  done
-  return 1
-}
-
-to_us() { awk -v v="$1" 'BEGIN {
-  n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-  if (u == "ms") n *= 1000; else if (u == "s") n *= 1000000; else if (u == "m") n *= 60000000
-  printf "%.0f", n }'; }
+start_run $(( 2 * ROUNDS * (WARMUP + DURATION + 60) + 60 ))
 
 # The 4,096-byte mail: the structure of benchmarks' MailBody, to an external recipient; message
 # prose without personal data (PII=1 adds the customer record instead of one sentence).
@@ -130,31 +88,6 @@ mail_body() {
   [ $fill -ge 0 ] || die "mail body outgrew 4096 bytes"
   while [ ${#trace} -lt $fill ]; do trace+="3a18f6d4b2907e5c"; done
   printf '%s%s"}}' "$json" "${trace:0:$fill}"
-}
-
-start_nginx() { # name conf-body
-  local conf="$work/$1.conf"
-  mkdir -p "$work/$1"
-  cat >"$conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/$1/nginx.pid;
-error_log $work/$1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/$1/body;
-  proxy_temp_path $work/$1/proxy;
-  fastcgi_temp_path $work/$1/fastcgi;
-  uwsgi_temp_path $work/$1/uwsgi;
-  scgi_temp_path $work/$1/scgi;
-  keepalive_requests 1000000;
-  client_body_buffer_size 16k;
-$2
-}
-EOF
-  "$NGINX" -e "$work/$1/error.log" -p "$work/$1" -c "$conf" >"$work/$1/stdout.log" 2>&1 &
-  pids+=("$!")
 }
 
 write_config() {
@@ -213,8 +146,6 @@ start_portcullis() { # sets started_pid
     || { tail -n 40 "$work/portcullis.out" >&2; die "Portcullis did not answer on :$GW_PORT"; }
 }
 
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-
 status_of() { # url body-file [header]
   curl -s -o "$work/last-response" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
     ${3:+-H "$3"} --data-binary @"$2" "$1"
@@ -253,7 +184,7 @@ measure() { # name url pid
   p50=$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
   p99=$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
   errs=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$out")
-  cpu=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$reqs" 'BEGIN { printf "%.1f", t * 1000000 / hz / n }')
+  cpu=$(cpu_us_per_request "$before" "$after" "$reqs")
   rows+=("$name $rps $p50 $p99 $cpu $errs")
   log "$name: $rps req/s, p50 ${p50}us, p99 ${p99}us, cpu ${cpu}us/req, errors $errs"
 }
@@ -274,7 +205,8 @@ EOF
 write_config
 
 upstream_body='{"id":42,"status":"shipped","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}]}'
-start_nginx upstream "  server {
+start_nginx upstream "  client_body_buffer_size 16k;
+  server {
     listen 127.0.0.1:$UPSTREAM_PORT;
     location / { default_type application/json; return 200 '$upstream_body'; }
   }"

@@ -41,96 +41,17 @@ NGINX_PORT=$((PORT_BASE + 1))
 GW_PORT=$((PORT_BASE + 2))
 GW_ADMIN_PORT=$((PORT_BASE + 3))
 
-die() { echo "run-proxy: $*" >&2; exit 1; }
-log() { echo "[$(date +%T)] $*" >&2; }
+SCRIPT=run-proxy
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# --- tools -------------------------------------------------------------------------------------
-need=()
-command -v wrk >/dev/null 2>&1 || need+=(wrk)
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v curl >/dev/null 2>&1 || need+=(curl)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    log "installing ${need[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
-  else
-    die "missing ${need[*]}: install them (Debian: sudo apt-get install -y ${need[*]})"
-  fi
-fi
-NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+require_tools wrk nginx curl
 [ -x "$DIST/bin/portcullis" ] || case " $TARGETS " in
   *" portcullis"*) die "no distribution at $DIST: build it with ./mvnw -B -DskipTests package -pl distribution -am" ;;
 esac
-for p in $UPSTREAM_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p is in use (set PORT_BASE)"; fi
-done
-
-# --- cleanup and time bound ------------------------------------------------------------------------
-work="$(mktemp -d /tmp/portcullis-load.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+require_free_ports $UPSTREAM_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT
 n_targets=$(wc -w <<<"$TARGETS")
-budget=$(( n_targets * (WARMUP + DURATION + 60) + 60 ))
-main_pid=$$
-( trap 'kill "$s" 2>/dev/null; exit 0' TERM
-  sleep "$budget" & s=$!
-  wait "$s" && { echo "run-proxy: over the time budget of ${budget}s, stopping" >&2; kill -TERM "$main_pid"; } ) &
-pids+=($!)
-
-# --- helpers -------------------------------------------------------------------------------------
-clk_tck=$(getconf CLK_TCK)
-
-# utime+stime of a process in clock ticks (fields 14 and 15, counted after the ")" of comm)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
-
-wait_http() { # url seconds [pid that must stay alive]
-  local i
-  for ((i = 0; i < $2 * 10; i++)); do
-    curl -sf -o /dev/null "$1" && return 0
-    if [ -n "${3:-}" ] && ! kill -0 "$3" 2>/dev/null; then return 1; fi
-    sleep 0.1
-  done
-  return 1
-}
-
-# wrk latency like "812.00us", "3.25ms", "1.02s" -> microseconds
-to_us() { awk -v v="$1" 'BEGIN {
-  n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-  if (u == "ms") n *= 1000; else if (u == "s") n *= 1000000; else if (u == "m") n *= 60000000
-  printf "%.0f", n }'; }
-
-# Starts nginx in the foreground of a background job; sets started_pid to its master.
-start_nginx() { # name conf-body
-  local conf="$work/$1.conf"
-  mkdir -p "$work/$1"
-  cat >"$conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $work/$1/nginx.pid;
-error_log $work/$1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/$1/body;
-  proxy_temp_path $work/$1/proxy;
-  fastcgi_temp_path $work/$1/fastcgi;
-  uwsgi_temp_path $work/$1/uwsgi;
-  scgi_temp_path $work/$1/scgi;
-  keepalive_requests 1000000;
-$2
-}
-EOF
-  "$NGINX" -e "$work/$1/error.log" -p "$work/$1" -c "$conf" >"$work/$1/stdout.log" 2>&1 &
-  started_pid=$!
-  pids+=("$started_pid")
-}
+start_run $(( n_targets * (WARMUP + DURATION + 60) + 60 ))
 
 nginx_worker() { # master pid -> its one worker
   local w i
@@ -172,8 +93,6 @@ EOF
   wait_http "http://127.0.0.1:$GW_PORT/ping" 60 "$started_pid" || { cat "$work/portcullis-$1.out" >&2; die "Portcullis did not answer on :$GW_PORT"; }
 }
 
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-
 raw="$work/raw.txt"
 : >"$raw"
 rows=()
@@ -207,7 +126,7 @@ measure() {
   p99=$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
   errs=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$out")
   if [ "$pid" != - ]; then
-    cpu=$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$reqs" 'BEGIN { printf "%.1f", t * 1000000 / hz / n }')
+    cpu=$(cpu_us_per_request "$before" "$after" "$reqs")
   else
     cpu=-
   fi

@@ -1,0 +1,117 @@
+# Shared by the load scripts (run-proxy.sh, run-apigate.sh, run-ai.sh): tools, the work folder,
+# the time bound, CPU sampling, waits and nginx. Source it after setting SCRIPT (the name used in
+# messages); everything started in the background is recorded in `pids` and killed on exit.
+
+die() { echo "$SCRIPT: $*" >&2; exit 1; }
+log() { echo "[$(date +%T)] $*" >&2; }
+
+# Installs missing Debian packages when running as root, else says what to install.
+require_tools() { # tool...
+  local need=() t
+  for t in "$@"; do
+    if [ "$t" = nginx ]; then
+      command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+    else
+      command -v "$t" >/dev/null 2>&1 || need+=("$t")
+    fi
+  done
+  if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+      log "installing ${need[*]}"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${need[@]}" >/dev/null
+    else
+      die "missing ${need[*]}: install them (Debian: sudo apt-get install -y ${need[*]})"
+    fi
+  fi
+  NGINX="$(command -v nginx || echo /usr/sbin/nginx)"
+}
+
+require_free_ports() { # port...
+  local p
+  for p in "$@"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then die "port $p is in use (set PORT_BASE)"; fi
+  done
+}
+
+# A fresh work folder removed on exit, every recorded background pid killed on exit, and a
+# watchdog that stops the whole run once it is over its time budget.
+start_run() { # budget-seconds
+  work="$(mktemp -d "/tmp/portcullis-$SCRIPT.XXXXXX")"
+  pids=()
+  trap cleanup EXIT
+  trap 'exit 130' INT TERM
+  local budget=$1 main_pid=$$
+  ( trap 'kill "$s" 2>/dev/null; exit 0' TERM
+    sleep "$budget" & s=$!
+    wait "$s" && { echo "$SCRIPT: over the time budget of ${budget}s, stopping" >&2; kill -TERM "$main_pid"; } ) &
+  pids+=($!)
+  clk_tck=$(getconf CLK_TCK)
+}
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+
+stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
+
+# utime+stime in clock ticks of a process plus its direct children (an nginx master's worker);
+# fields 14 and 15 of /proc/PID/stat, counted after the ")" that ends comm
+cpu_ticks() { # pid
+  local t=0 c
+  for c in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+    t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$c/stat")))
+  done
+  echo "$t"
+}
+
+# CPU microseconds per request from two cpu_ticks samples
+cpu_us_per_request() { # ticks-before ticks-after requests
+  awk -v t=$(($2 - $1)) -v hz="$clk_tck" -v n="$3" 'BEGIN { printf "%.1f", t * 1000000 / hz / n }'
+}
+
+_wait_http() { # curl-flag url seconds [pid that must stay alive]
+  local i
+  for ((i = 0; i < $3 * 10; i++)); do
+    curl "$1" -o /dev/null "$2" && return 0
+    if [ -n "${4:-}" ] && ! kill -0 "$4" 2>/dev/null; then return 1; fi
+    sleep 0.1
+  done
+  return 1
+}
+wait_http() { _wait_http -sf "$@"; }      # until a 2xx/3xx answer
+wait_http_any() { _wait_http -s "$@"; }   # until any HTTP answer (e.g. a 401 from an auth policy)
+
+# wrk latency like "812.00us", "3.25ms", "1.02s" -> microseconds
+to_us() { awk -v v="$1" 'BEGIN {
+  n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
+  if (u == "ms") n *= 1000; else if (u == "s") n *= 1000000; else if (u == "m") n *= 60000000
+  printf "%.0f", n }'; }
+
+# Starts one nginx worker in the foreground of a background job; sets started_pid to its master.
+start_nginx() { # name http-block-body
+  local conf="$work/$1.conf"
+  mkdir -p "$work/$1"
+  cat >"$conf" <<NGINX_CONF
+worker_processes 1;
+daemon off;
+pid $work/$1/nginx.pid;
+error_log $work/$1/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/$1/body;
+  proxy_temp_path $work/$1/proxy;
+  fastcgi_temp_path $work/$1/fastcgi;
+  uwsgi_temp_path $work/$1/uwsgi;
+  scgi_temp_path $work/$1/scgi;
+  keepalive_requests 1000000;
+$2
+}
+NGINX_CONF
+  "$NGINX" -e "$work/$1/error.log" -p "$work/$1" -c "$conf" >"$work/$1/stdout.log" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+}
