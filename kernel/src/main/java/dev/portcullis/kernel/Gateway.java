@@ -1,5 +1,7 @@
 package dev.portcullis.kernel;
 
+import dev.portcullis.kernel.observe.AuditTrail;
+import dev.portcullis.kernel.observe.Tracing;
 import dev.portcullis.kernel.admin.AdminApi;
 import dev.portcullis.kernel.config.ConfigBinder;
 import dev.portcullis.kernel.config.ConfigErrorList;
@@ -15,6 +17,7 @@ import dev.portcullis.kernel.runtime.ConfigCompiler;
 import dev.portcullis.kernel.runtime.ConfigHolder;
 import dev.portcullis.kernel.server.CountingConnectionSelector;
 import dev.portcullis.kernel.server.GatewayHandler;
+import dev.portcullis.kernel.server.HeaderTimeout;
 import dev.portcullis.kernel.server.ProblemDirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -26,10 +29,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -68,6 +73,8 @@ public final class Gateway implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final ScheduledExecutorService scheduler;
     private final ConfigCompiler compiler;
+    private final AuditTrail audit;
+    private final Tracing tracing;
     private final ConfigHolder holder;
     private final AccessLog accessLog;
     private final GatewayHandler handler;
@@ -89,14 +96,17 @@ public final class Gateway implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         this.scheduler = Executors.newScheduledThreadPool(1, Thread.ofPlatform().daemon().name("portcullis-scheduler").factory());
-        this.compiler = new ConfigCompiler(plugins, meters, scheduler);
+        this.audit = new AuditTrail(10_000, meters);
+        this.compiler = new ConfigCompiler(plugins, meters, scheduler, audit);
         CompiledConfig compiled = compiler.compile(config, binder, errors, configDir(), null).config();
         this.holder = new ConfigHolder(compiled);
         ServerConfig sc = config.server();
         this.accessLog = !sc.accessLog().enabled() ? null
                 : sc.accessLog().file() == null ? AccessLog.toStdout()
                 : AccessLog.toFile(configDir().resolve(sc.accessLog().file()));
-        this.handler = new GatewayHandler(holder, accessLog, meters, Clock.systemUTC());
+        this.tracing = Tracing.create(sc.tracing());
+        this.handler = new GatewayHandler(holder, accessLog, meters, Clock.systemUTC(), tracing, audit,
+                sc.limits().maxRequestBody().bytes());
         io.micrometer.core.instrument.Gauge.builder("portcullis.connections.open", openConnections, java.util.concurrent.atomic.AtomicInteger::get)
                 .description("Client connections open on the gateway listener").register(meters);
         this.server = buildServer(sc);
@@ -151,19 +161,32 @@ public final class Gateway implements AutoCloseable {
 
     private WebServer buildServer(ServerConfig sc) {
         int port = options.portOverride() != null ? options.portOverride() : sc.port();
+        HeaderTimeout headerTimeout = new HeaderTimeout(sc.limits().headerTimeout());
+        long sweep = headerTimeout.sweepPeriod().toMillis();
+        scheduler.scheduleAtFixedRate(headerTimeout::sweep, sweep, sweep, TimeUnit.MILLISECONDS);
+        io.micrometer.core.instrument.FunctionCounter.builder("portcullis.connections.header_timeouts", headerTimeout, HeaderTimeout::timedOut)
+                .description("Connections closed because their request headers did not arrive in time").register(meters);
         Http1Config http1 = Http1Config.builder()
                 .maxHeadersSize((int) sc.limits().maxHeaderSize().bytes())
                 .maxPrologueLength((int) Math.min(sc.limits().maxHeaderSize().bytes(), 8192))
                 .validatePath(false) // the gateway checks paths itself, with precise errors
+                .addReceiveListener(headerTimeout)
                 .build();
+        Duration idle = sc.limits().idleTimeout();
         var builder = WebServer.builder()
                 .host(sc.host())
                 .port(port)
                 .shutdownHook(false)
+                // Helidon's message goes to ProblemDirectHandler only to classify the error (431, 414);
+                // it is never echoed to the client
+                .errorHandling(e -> e.includeEntity(true))
+                .idleConnectionTimeout(idle)
+                .idleConnectionPeriod(Duration.ofMillis(Math.max(1000, Math.min(15_000, idle.toMillis() / 4))))
                 // Nagle + delayed ACK would hold back the small writes of streamed answers ~40 ms
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(sc.shutdownGracePeriod())
-                .maxPayloadSize(sc.limits().maxRequestBody().bytes())
+                // the handler enforces limits.maxRequestBody itself, answering in the route's protocol
+                .maxPayloadSize(-1)
                 .directHandlers(d -> {
                     ProblemDirectHandler problems = new ProblemDirectHandler();
                     for (var type : io.helidon.http.DirectHandler.EventType.values()) {
@@ -171,7 +194,7 @@ public final class Gateway implements AutoCloseable {
                     }
                 })
                 .protocolsDiscoverServices(false)
-                .addConnectionSelector(new CountingConnectionSelector("@default", http1, openConnections))
+                .addConnectionSelector(new CountingConnectionSelector("@default", http1, openConnections, headerTimeout))
                 .routing(r -> r.any(handler));
         if (sc.limits().maxConcurrentRequests() > 0) {
             builder.maxConcurrentRequests(sc.limits().maxConcurrentRequests());
@@ -216,6 +239,12 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The metrics registry (scraped at {@code /metrics}). */
+    /** The audit trail every layer records its decisions in. */
+    public AuditTrail audit() {
+        return audit;
+    }
+
+    /** The gateway's meters (exported on the admin port). */
     public PrometheusMeterRegistry meters() {
         return meters;
     }
@@ -230,9 +259,22 @@ public final class Gateway implements AutoCloseable {
      * Requests in flight finish on the old config. An invalid file changes nothing.
      */
     public ReloadResult reload() {
+        return reload(false);
+    }
+
+    /**
+     * Reloads; with {@code onlyIfChanged} an unchanged config is left running as it is, so a file
+     * event that changed nothing (a touch, an editor's save of the same text, the event that
+     * follows an API reload) does not reset backends' health, breakers and pools.
+     */
+    private ReloadResult reload(boolean onlyIfChanged) {
         reloadLock.lock();
         try {
             LoadedConfig next = new ConfigLoader(options.env()).load(options.configFile());
+            if (onlyIfChanged && next.tree().equals(loaded.tree())) {
+                LOG.debug("config files touched but unchanged: version {} stays", holder.peek().version());
+                return new ReloadResult(true, holder.peek().version(), List.of());
+            }
             ConfigBinder binder = new ConfigBinder(next.substitutedPaths());
             ConfigErrorList errors = new ConfigErrorList();
             GatewayConfig config = binder.bindGateway(next.tree(), errors);
@@ -257,7 +299,7 @@ public final class Gateway implements AutoCloseable {
 
     private void reloadFromWatcher() {
         if (!closed.get()) {
-            reload();
+            reload(true);
         }
     }
 
@@ -287,6 +329,7 @@ public final class Gateway implements AutoCloseable {
         if (accessLog != null) {
             accessLog.close();
         }
+        tracing.close();
         plugins.close();
         meters.close();
         LOG.info("stopped");

@@ -1,5 +1,6 @@
 package dev.portcullis.kernel;
 
+import dev.portcullis.kernel.eval.EvalCommand;
 import dev.portcullis.kernel.config.ConfigBinder;
 import dev.portcullis.kernel.config.ConfigErrorList;
 import dev.portcullis.kernel.config.ConfigInvalidException;
@@ -9,6 +10,7 @@ import dev.portcullis.kernel.config.LoadedConfig;
 import dev.portcullis.kernel.plugin.KernelVersion;
 import dev.portcullis.kernel.plugin.PluginConflictException;
 import dev.portcullis.kernel.plugin.PluginRegistry;
+import dev.portcullis.kernel.runtime.CompiledConfig;
 import dev.portcullis.kernel.runtime.ConfigCompiler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -40,6 +42,9 @@ public final class Main {
         Path home = Path.of(System.getProperty("portcullis.home", "."));
         Path config = home.resolve("conf/portcullis.yaml");
         Path outDir = null;
+        Path data = null;
+        String use = null;
+        List<String> positional = new ArrayList<>();
         for (int i = 0; i < rest.size(); i++) {
             String a = rest.get(i);
             switch (a) {
@@ -55,12 +60,27 @@ public final class Main {
                     }
                     outDir = Path.of(rest.get(++i));
                 }
+                case "--data" -> {
+                    if (i + 1 >= rest.size()) {
+                        return usage(err, "--data needs a file");
+                    }
+                    data = Path.of(rest.get(++i));
+                }
+                case "--use" -> {
+                    if (i + 1 >= rest.size()) {
+                        return usage(err, "--use needs the name of a policy or component");
+                    }
+                    use = rest.get(++i);
+                }
                 case "--help", "-h" -> {
                     usage(out, null);
                     return 0;
                 }
                 default -> {
-                    return usage(err, "unknown argument: " + a);
+                    if (!command.equals("eval") || a.startsWith("-")) {
+                        return usage(err, "unknown argument: " + a);
+                    }
+                    positional.add(a);
                 }
             }
         }
@@ -70,6 +90,12 @@ public final class Main {
                 case "validate" -> validate(config, home, out, err);
                 case "plugins" -> plugins(config, home, out);
                 case "schemas" -> schemas(config, home, outDir, out, err);
+                case "eval" -> {
+                    if (positional.size() != 1 || data == null || use == null) {
+                        yield usage(err, "eval needs guard or cache, --data FILE and --use NAME");
+                    }
+                    yield eval(positional.get(0), config, home, data, use, out, err);
+                }
                 case "version" -> {
                     out.println("portcullis " + KernelVersion.get() + " (Java " + Runtime.version() + ")");
                     yield 0;
@@ -99,6 +125,8 @@ public final class Main {
                        portcullis validate --config FILE     check a config; exit 0, or 1 with every error
                        portcullis plugins [--config FILE]    list plugins and the types they provide
                        portcullis schemas --out DIR          write a JSON schema per plugin type
+                       portcullis eval guard|cache --data FILE --use NAME [--config FILE]
+                                                             measure a configured guard or cache on labelled JSONL
                        portcullis version""");
         return 2;
     }
@@ -121,6 +149,20 @@ public final class Main {
     }
 
     private static int validate(Path config, Path home, PrintStream out, PrintStream err) {
+        int routes = withCompiledConfig(config, home, compiled -> compiled.source().routes().size());
+        out.println("config OK: " + config + " (" + routes + " routes)");
+        return 0;
+    }
+
+    private static int eval(String what, Path config, Path home, Path data, String use, PrintStream out, PrintStream err) {
+        return withCompiledConfig(config, home, compiled -> EvalCommand.run(what, compiled, data, use, out, err));
+    }
+
+    /**
+     * Compiles {@code config} with its plugins (every error in one pass, as {@link ConfigInvalidException}),
+     * hands it to {@code use}, then retires it without serving.
+     */
+    private static <T> T withCompiledConfig(Path config, Path home, java.util.function.Function<CompiledConfig, T> use) {
         LoadedConfig loaded = new ConfigLoader(System.getenv()).load(config);
         ConfigBinder binder = new ConfigBinder(loaded.substitutedPaths());
         ConfigErrorList errors = new ConfigErrorList();
@@ -128,15 +170,17 @@ public final class Main {
         try (PluginRegistry plugins = PluginRegistry.load(resolvePlugins(home, gc))) {
             var scheduler = Executors.newSingleThreadScheduledExecutor();
             try {
-                var result = new ConfigCompiler(plugins, new SimpleMeterRegistry(), scheduler)
-                        .compile(gc, binder, errors, config.toAbsolutePath().getParent(), null);
-                result.config().retireForValidation();
+                CompiledConfig compiled = new ConfigCompiler(plugins, new SimpleMeterRegistry(), scheduler)
+                        .compile(gc, binder, errors, config.toAbsolutePath().getParent(), null).config();
+                try {
+                    return use.apply(compiled);
+                } finally {
+                    compiled.retireForValidation();
+                }
             } finally {
                 scheduler.shutdownNow();
             }
         }
-        out.println("config OK: " + config + " (" + gc.routes().size() + " routes)");
-        return 0;
     }
 
     private static int plugins(Path config, Path home, PrintStream out) {

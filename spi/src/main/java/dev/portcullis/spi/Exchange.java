@@ -12,6 +12,28 @@ public interface Exchange {
     /** The request id: the client's {@code X-Request-Id} if it sent a sane one, else generated. */
     String requestId();
 
+    /**
+     * The correlation id that threads one agent's work across layers (LLM call, tool call, API
+     * call): the client's {@code X-Correlation-Id} if it sent a sane one, else the request id.
+     * Backends pass it upstream in {@code X-Correlation-Id}; audit events carry it.
+     */
+    default String correlationId() {
+        return requestId();
+    }
+
+    /** The request's span (the server span of this exchange); {@link TraceSpan#NOOP} when tracing is off. */
+    default TraceSpan span() {
+        return TraceSpan.NOOP;
+    }
+
+    /**
+     * Starts a child span of the request's span for work this exchange does upstream (a provider
+     * call, a tool call); the caller closes it. The correlation id is set on it.
+     */
+    default TraceSpan startSpan(String name) {
+        return TraceSpan.NOOP;
+    }
+
     /** The client's request. */
     Request request();
 

@@ -36,6 +36,11 @@ public interface PluginContext {
     /** A shared scheduler for periodic work (health checks, refreshes); runs tasks briefly. */
     ScheduledExecutorService scheduler();
 
+    /** The gateway's audit log, which every layer's decisions go to. */
+    default AuditLog audit() {
+        return AuditLog.discarding();
+    }
+
     /** The directory of the main config file, for resolving relative paths in config. */
     Path configDir();
 }

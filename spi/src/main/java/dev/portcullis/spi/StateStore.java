@@ -1,6 +1,7 @@
 package dev.portcullis.spi;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -44,4 +45,10 @@ public interface StateStore {
 
     /** Removes a key of any kind. */
     void delete(String key);
+
+    /**
+     * Up to {@code limit} live keys of any kind that start with {@code prefix}, in no particular
+     * order: for admin views (spend per consumer, pending approvals), never for the data path.
+     */
+    List<String> keys(String prefix, int limit);
 }

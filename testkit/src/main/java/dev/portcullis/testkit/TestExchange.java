@@ -33,6 +33,7 @@ public final class TestExchange implements Exchange {
     private final TestRequest request;
     private final WriteOnceAttributes attributes = new WriteOnceAttributes();
     private String requestId = "req-1";
+    private String correlationId;
     private RouteInfo route = new RouteInfo("test", "http");
     private Clock clock = Clock.systemUTC();
     private Response response;
@@ -60,6 +61,17 @@ public final class TestExchange implements Exchange {
     @Override
     public String requestId() {
         return requestId;
+    }
+
+    @Override
+    public String correlationId() {
+        return correlationId != null ? correlationId : requestId;
+    }
+
+    /** Sets the correlation id (defaults to the request id). */
+    public TestExchange correlationId(String correlationId) {
+        this.correlationId = correlationId;
+        return this;
     }
 
     /** Sets the request id ({@code X-Request-Id}). */

@@ -1,5 +1,7 @@
 package dev.portcullis.testkit;
 
+import dev.portcullis.spi.AuditEvent;
+import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.Consumer;
 import dev.portcullis.spi.PluginContext;
@@ -39,6 +41,7 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
 
     private final Map<Key, Object> components = new HashMap<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final List<AuditEvent> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
     private List<Consumer> consumers = List.of();
     private Path configDir = Path.of("").toAbsolutePath();
     private ScheduledExecutorService scheduler;
@@ -105,6 +108,16 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
                     Thread.ofPlatform().daemon().name("testkit-scheduler").factory());
         }
         return scheduler;
+    }
+
+    @Override
+    public AuditLog audit() {
+        return audited::add;
+    }
+
+    /** The audit events recorded so far, oldest first. */
+    public List<AuditEvent> audited() {
+        return List.copyOf(audited);
     }
 
     @Override

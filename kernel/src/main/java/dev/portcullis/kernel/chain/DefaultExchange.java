@@ -1,5 +1,8 @@
 package dev.portcullis.kernel.chain;
 
+import dev.portcullis.kernel.server.RequestIds;
+import dev.portcullis.kernel.observe.Tracing;
+import dev.portcullis.spi.TraceSpan;
 import dev.portcullis.spi.Attributes;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Identity;
@@ -19,6 +22,8 @@ public final class DefaultExchange implements Exchange {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultExchange.class);
 
     private final String requestId;
+    private String correlationId;
+    private Tracing.RequestSpan span;
     private final Request request;
     private final RouteInfo route;
     private final Clock clock;
@@ -39,6 +44,32 @@ public final class DefaultExchange implements Exchange {
     @Override
     public String requestId() {
         return requestId;
+    }
+
+    @Override
+    public String correlationId() {
+        String id = correlationId;
+        if (id == null) {
+            String given = request.headers().get("X-Correlation-Id");
+            id = given != null && RequestIds.isSane(given) ? given : requestId;
+            correlationId = id;
+        }
+        return id;
+    }
+
+    /** Sets the request's span (when tracing is on). */
+    public void span(Tracing.RequestSpan span) {
+        this.span = span;
+    }
+
+    @Override
+    public TraceSpan span() {
+        return span == null ? TraceSpan.NOOP : span;
+    }
+
+    @Override
+    public TraceSpan startSpan(String name) {
+        return span == null ? TraceSpan.NOOP : span.child(name);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.portcullis.kernel.chain;
 
 import dev.portcullis.spi.Backend;
+import dev.portcullis.spi.BodyTooLargeException;
 import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.GatewayException;
 import dev.portcullis.spi.Policy;
@@ -59,6 +60,10 @@ public final class PolicyChain {
             }
         } catch (GatewayException e) {
             response = render(ex, e.failure());
+        } catch (BodyTooLargeException e) {
+            // the client's body outgrew the gateway's limit while a policy or the backend read it
+            response = render(ex, Failure.of(413, "body-too-large", "Payload too large",
+                    "the request body is larger than the gateway accepts (" + e.limit() + " bytes)"));
         } catch (RuntimeException e) {
             response = internalError(ex, "policy " + describe(passed), e);
         }

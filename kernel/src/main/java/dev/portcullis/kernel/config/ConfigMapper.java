@@ -75,7 +75,11 @@ public final class ConfigMapper {
     }
 
     private static ObjectMapper buildYaml() {
+        // SnakeYAML refuses documents over 3 MiB by default; a config with 10,000 routes is ~5 MB
+        org.yaml.snakeyaml.LoaderOptions loader = new org.yaml.snakeyaml.LoaderOptions();
+        loader.setCodePointLimit(64 * 1024 * 1024);
         YAMLFactory factory = YAMLFactory.builder()
+                .loaderOptions(loader)
                 // "country: NO" stays a string (YAML 1.1's yes/no/on/off booleans are a trap)
                 .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param shutdownGracePeriod  how long SIGTERM waits for in-flight requests (default 30s)
  * @param watchConfig          reload when the config file changes (default true)
  * @param accessLog            the JSON access log
+ * @param tracing              OpenTelemetry tracing (off unless an OTLP endpoint is set); read at start
  */
 public record ServerConfig(
         String host,
@@ -21,22 +22,24 @@ public record ServerConfig(
         LimitsConfig limits,
         Duration shutdownGracePeriod,
         Boolean watchConfig,
-        AccessLogConfig accessLog) {
+        AccessLogConfig accessLog,
+        TracingConfig tracing) {
 
     /** Fills defaults. */
     public ServerConfig {
         host = host == null ? "0.0.0.0" : host;
         port = port == null ? 8080 : port;
         admin = admin == null ? new AdminConfig(null, null, null) : admin;
-        limits = limits == null ? new LimitsConfig(null, null, null) : limits;
+        limits = limits == null ? new LimitsConfig(null, null, null, null, null) : limits;
         shutdownGracePeriod = shutdownGracePeriod == null ? Duration.ofSeconds(30) : shutdownGracePeriod;
         watchConfig = watchConfig == null ? Boolean.TRUE : watchConfig;
         accessLog = accessLog == null ? new AccessLogConfig(null, null) : accessLog;
+        tracing = tracing == null ? new TracingConfig(null, null, null, null) : tracing;
     }
 
     /** All defaults. */
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null);
     }
 
     /**
@@ -61,13 +64,30 @@ public record ServerConfig(
      * @param maxHeaderSize   request line plus headers (default 16KiB) → 431
      * @param maxRequestBody  request body (default 10MiB) → 413
      * @param maxConcurrentRequests requests in flight before new ones get 503 (default unlimited: -1)
+     * @param headerTimeout   how long the headers may take once the request line has arrived
+     *                        (default 10s) → 408 and the connection is closed (slowloris)
+     * @param idleTimeout     how long a connection may wait for, or trickle, its next request line
+     *                        (default 60s) → closed; checked about every quarter of it
      */
-    public record LimitsConfig(DataSize maxHeaderSize, DataSize maxRequestBody, Integer maxConcurrentRequests) {
+    public record LimitsConfig(DataSize maxHeaderSize, DataSize maxRequestBody, Integer maxConcurrentRequests,
+            Duration headerTimeout, Duration idleTimeout) implements dev.portcullis.spi.Validatable {
         /** Fills defaults. */
         public LimitsConfig {
             maxHeaderSize = maxHeaderSize == null ? DataSize.parse("16KiB") : maxHeaderSize;
             maxRequestBody = maxRequestBody == null ? DataSize.parse("10MiB") : maxRequestBody;
             maxConcurrentRequests = maxConcurrentRequests == null ? -1 : maxConcurrentRequests;
+            headerTimeout = headerTimeout == null ? Duration.ofSeconds(10) : headerTimeout;
+            idleTimeout = idleTimeout == null ? Duration.ofSeconds(60) : idleTimeout;
+        }
+
+        @Override
+        public void validate(dev.portcullis.spi.ConfigErrors errors) {
+            if (headerTimeout.toMillis() < 100) {
+                errors.add("headerTimeout", "must be at least 100ms");
+            }
+            if (idleTimeout.toSeconds() < 1) {
+                errors.add("idleTimeout", "must be at least 1s");
+            }
         }
     }
 
@@ -81,6 +101,35 @@ public record ServerConfig(
         /** Fills defaults. */
         public AccessLogConfig {
             enabled = enabled == null ? Boolean.TRUE : enabled;
+        }
+    }
+
+    /**
+     * OpenTelemetry tracing: a server span per request and client spans per upstream call
+     * (GenAI and MCP semantic conventions), each with {@code portcullis.correlation_id}.
+     *
+     * @param otlpEndpoint the OTLP/HTTP traces URL, e.g. {@code http://127.0.0.1:4318/v1/traces}; off when absent
+     * @param serviceName  {@code service.name} (default {@code portcullis})
+     * @param sampleRatio  the share of new traces recorded, 0–1 (default 1); a client's sampled flag is followed
+     * @param exportDelay  how long spans wait to be exported in a batch (default 2s)
+     */
+    public record TracingConfig(String otlpEndpoint, String serviceName, Double sampleRatio, Duration exportDelay)
+            implements dev.portcullis.spi.Validatable {
+        /** Fills defaults. */
+        public TracingConfig {
+            serviceName = serviceName == null ? "portcullis" : serviceName;
+            sampleRatio = sampleRatio == null ? 1.0 : sampleRatio;
+            exportDelay = exportDelay == null ? Duration.ofSeconds(2) : exportDelay;
+        }
+
+        @Override
+        public void validate(dev.portcullis.spi.ConfigErrors errors) {
+            if (sampleRatio < 0 || sampleRatio > 1) {
+                errors.add("sampleRatio", "must be between 0 and 1");
+            }
+            if (otlpEndpoint != null && !otlpEndpoint.matches("https?://.+")) {
+                errors.add("otlpEndpoint", "must be an http or https URL");
+            }
         }
     }
 }

@@ -26,13 +26,15 @@ public final class CompiledConfig {
     private final Router<CompiledRoute> router;
     private final List<CompiledRoute> routes;
     private final Components components;
+    private final Map<String, dev.portcullis.spi.Policy> namedPolicies;
     private final long version;
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean retired = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     CompiledConfig(GatewayConfig source, Router<CompiledRoute> router, List<CompiledRoute> routes,
-            Components components, long version) {
+            Components components, Map<String, dev.portcullis.spi.Policy> namedPolicies, long version) {
+        this.namedPolicies = Map.copyOf(namedPolicies);
         this.source = source;
         this.router = router;
         this.routes = routes;
@@ -53,6 +55,35 @@ public final class CompiledConfig {
     /** Routes in declaration order. */
     public List<CompiledRoute> routes() {
         return routes;
+    }
+
+    /**
+     * The policy declared under {@code policies: <name>} if it implements {@code type}, else the
+     * component {@code name} if it does (for commands such as {@code eval} that use one directly).
+     */
+    public <T> java.util.Optional<T> policyOrComponent(String name, Class<T> type) {
+        Object p = namedPolicies.containsKey(name) ? LoaderScoped.unwrap(namedPolicies.get(name)) : null;
+        if (type.isInstance(p)) {
+            return java.util.Optional.of(type.cast(p));
+        }
+        for (Components.Built b : components.all()) {
+            Object c = LoaderScoped.unwrap(b.instance());
+            if (b.name().equals(name) && type.isInstance(c)) {
+                return java.util.Optional.of(type.cast(c));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** The admin endpoints of components, by component name. */
+    public Map<String, dev.portcullis.spi.AdminEndpoint> componentEndpoints() {
+        Map<String, dev.portcullis.spi.AdminEndpoint> out = new java.util.LinkedHashMap<>();
+        for (Components.Built b : components.all()) {
+            if (LoaderScoped.unwrap(b.instance()) instanceof dev.portcullis.spi.AdminEndpoint e) {
+                out.put(b.name(), e);
+            }
+        }
+        return out;
     }
 
     /** The shared components built for this config. */

@@ -24,4 +24,17 @@ public record CompiledRoute(RouteInfo info, PolicyChain chain, RouteMetrics metr
         }
         return out;
     }
+
+    /** The admin endpoints the route's policies and backend offer, by name (first one wins). */
+    public java.util.Map<String, dev.portcullis.spi.AdminEndpoint> adminEndpoints() {
+        java.util.Map<String, dev.portcullis.spi.AdminEndpoint> out = new java.util.LinkedHashMap<>();
+        java.util.List<Object> parts = new java.util.ArrayList<>(chain.policies());
+        parts.add(chain.backend());
+        for (Object part : parts) {
+            if (LoaderScoped.unwrap(part) instanceof dev.portcullis.spi.AdminEndpoint e) {
+                out.putIfAbsent(e.adminEndpointName(), e);
+            }
+        }
+        return out;
+    }
 }

@@ -15,6 +15,7 @@ import dev.portcullis.kernel.plugin.PluginRegistry.Provided;
 import dev.portcullis.kernel.routing.HostPattern;
 import dev.portcullis.kernel.routing.PathPattern;
 import dev.portcullis.kernel.routing.Router;
+import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.BackendFactory;
 import dev.portcullis.spi.ComponentFactory;
@@ -49,13 +50,21 @@ public final class ConfigCompiler {
     private final PluginRegistry registry;
     private final MeterRegistry meters;
     private final ScheduledExecutorService scheduler;
+    private final AuditLog audit;
     private final AtomicLong versions = new AtomicLong();
 
     /** A compiler over the loaded plugins. */
     public ConfigCompiler(PluginRegistry registry, MeterRegistry meters, ScheduledExecutorService scheduler) {
+        this(registry, meters, scheduler, AuditLog.discarding());
+    }
+
+    /** A compiler whose plugins record their decisions in {@code audit}. */
+    public ConfigCompiler(PluginRegistry registry, MeterRegistry meters, ScheduledExecutorService scheduler,
+            AuditLog audit) {
         this.registry = registry;
         this.meters = meters;
         this.scheduler = scheduler;
+        this.audit = audit;
     }
 
     /**
@@ -82,7 +91,7 @@ public final class ConfigCompiler {
                 .filter(java.util.Objects::nonNull)
                 .map(c -> new Consumer(c.name(), c.labels(), c.apiKeys()))
                 .toList();
-        GatewayContext ctx = new GatewayContext(components, consumers, meters, scheduler, configDir);
+        GatewayContext ctx = new GatewayContext(components, consumers, meters, scheduler, configDir, audit);
 
         Map<String, ObjectNode> stores = new LinkedHashMap<>(config.stores());
         stores.putIfAbsent("default", JsonNodeFactory.instance.objectNode().put("type", "local"));
@@ -163,7 +172,7 @@ public final class ConfigCompiler {
             }
             errors.throwIfAny();
         }
-        CompiledConfig compiled = new CompiledConfig(config, new Router<>(entries), List.copyOf(routes), components,
+        CompiledConfig compiled = new CompiledConfig(config, new Router<>(entries), List.copyOf(routes), components, named,
                 versions.incrementAndGet());
         return new Result(compiled, reused);
     }

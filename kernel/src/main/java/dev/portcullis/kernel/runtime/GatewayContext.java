@@ -1,5 +1,6 @@
 package dev.portcullis.kernel.runtime;
 
+import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.Consumer;
 import dev.portcullis.spi.PluginContext;
@@ -17,9 +18,11 @@ final class GatewayContext implements PluginContext {
     private final MeterRegistry meters;
     private final ScheduledExecutorService scheduler;
     private final Path configDir;
+    private final AuditLog audit;
 
     GatewayContext(Components components, List<Consumer> consumers, MeterRegistry meters,
-            ScheduledExecutorService scheduler, Path configDir) {
+            ScheduledExecutorService scheduler, Path configDir, AuditLog audit) {
+        this.audit = audit;
         this.components = components;
         this.consumers = consumers;
         this.meters = meters;
@@ -51,6 +54,11 @@ final class GatewayContext implements PluginContext {
     @Override
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    @Override
+    public AuditLog audit() {
+        return audit;
     }
 
     @Override

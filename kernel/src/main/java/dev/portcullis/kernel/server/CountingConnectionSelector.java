@@ -15,18 +15,24 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Helidon's HTTP/1.1 connection selector, counting the connections it serves: Helidon has no
- * connection listener, and the number of open client connections is a basic gauge for operators.
+ * Helidon's HTTP/1.1 connection selector, counting the connections it serves (Helidon has no
+ * connection listener, and the number of open client connections is a basic gauge for operators)
+ * and registering each with the {@link HeaderTimeout}.
  */
 public final class CountingConnectionSelector implements ServerConnectionSelector {
 
     private final ServerConnectionSelector delegate;
     private final AtomicInteger open;
+    private final HeaderTimeout headerTimeout;
 
-    /** The HTTP/1.1 selector for {@code http1} on listener {@code listener}, counting into {@code open}. */
-    public CountingConnectionSelector(String listener, Http1Config http1, AtomicInteger open) {
+    /**
+     * The HTTP/1.1 selector for {@code http1} on listener {@code listener}, counting into
+     * {@code open}; {@code http1} must have {@code headerTimeout} among its receive listeners.
+     */
+    public CountingConnectionSelector(String listener, Http1Config http1, AtomicInteger open, HeaderTimeout headerTimeout) {
         this.delegate = new Http1ConnectionProvider().create(listener, http1, ProtocolConfigs.create(List.of()));
         this.open = open;
+        this.headerTimeout = headerTimeout;
     }
 
     @Override
@@ -51,9 +57,11 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
             @Override
             public void handle(Semaphore requestSemaphore) throws InterruptedException {
                 open.incrementAndGet();
+                HeaderTimeout.Watched watched = headerTimeout.watch(ctx, connection);
                 try {
                     connection.handle(requestSemaphore);
                 } finally {
+                    headerTimeout.unwatch(watched);
                     open.decrementAndGet();
                 }
             }
@@ -61,9 +69,11 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
             @Override
             public void handle(Limit limit) throws InterruptedException {
                 open.incrementAndGet();
+                HeaderTimeout.Watched watched = headerTimeout.watch(ctx, connection);
                 try {
                     connection.handle(limit);
                 } finally {
+                    headerTimeout.unwatch(watched);
                     open.decrementAndGet();
                 }
             }

@@ -20,7 +20,8 @@ public final class ProblemDirectHandler implements DirectHandler {
         int code = status.code();
         String lower = message == null ? "" : message.toLowerCase(java.util.Locale.ROOT);
         if (code == 400 && lower.contains("header") && (lower.contains("size") || lower.contains("large") || lower.contains("long"))) {
-            // Helidon reports oversized header sections as a plain bad request; RFC 6585 has a code for it
+            // Helidon reports oversized header sections as a plain bad request ("Header size exceeded",
+            // seen only with errorHandling.includeEntity); RFC 6585 has a code for it
             code = 431;
             status = Status.create(431, "Request Header Fields Too Large");
         } else if (code == 400 && lower.contains("prologue") && (lower.contains("long") || lower.contains("size"))) {
@@ -32,17 +33,18 @@ public final class ProblemDirectHandler implements DirectHandler {
             case 414 -> "uri-too-long";
             case 431 -> "headers-too-large";
             case 503 -> "overloaded";
+            case 505 -> "http-version-not-supported";
             default -> code >= 500 ? "internal-error" : "bad-request";
         };
         String detail = switch (eventType) {
             case BAD_REQUEST -> code == 431 ? "the request headers are larger than the gateway accepts"
                     : code == 414 ? "the request line is longer than the gateway accepts"
-                    // Helidon reports oversized headers as a bare bad request without a message
-                    : "the request is malformed, or its headers are larger than the gateway accepts";
+                    : code == 413 ? "the request body is larger than the gateway accepts"
+                    : "the request is malformed";
             case PAYLOAD_TOO_LARGE -> "the request body is larger than the gateway accepts";
             case OTHER -> code == 431 ? "the request headers are larger than the gateway accepts"
                     : code == 503 ? "too many concurrent requests" : "the request could not be processed";
-            default -> status.reasonPhrase();
+            default -> code == 505 ? "only HTTP/1.1 is served" : status.reasonPhrase();
         };
         String json = Problems.json(Failure.of(code, problem, status.reasonPhrase(), detail), null, null);
         headers.set(HeaderNames.CONTENT_TYPE, "application/problem+json");

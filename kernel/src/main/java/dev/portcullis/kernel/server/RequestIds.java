@@ -27,7 +27,8 @@ public final class RequestIds {
         return new String(out);
     }
 
-    private static boolean isSane(String s) {
+    /** Whether {@code s} is 1–128 characters of {@code [A-Za-z0-9._:-]}: safe to echo and log. */
+    public static boolean isSane(String s) {
         int n = s.length();
         if (n == 0 || n > 128) {
             return false;

@@ -30,6 +30,11 @@ public final class ResponseWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseWriter.class);
     private static final int BUFFER = 16 * 1024;
+    /**
+     * Copy buffer of an event stream passed through unparsed: events are small and each read is
+     * flushed at once, so a large buffer buys nothing, while thousands of idle streams each hold one.
+     */
+    private static final int EVENT_BUFFER = 4 * 1024;
     /** Bodies of known length up to this are read whole and sent in one write (no stream set-up). */
     private static final int SMALL_BODY = 64 * 1024;
     private static final int MAX_EVENT = 4 * 1024 * 1024;
@@ -70,7 +75,7 @@ public final class ResponseWriter {
                 res.send(bytes);
                 return new Outcome(bytes.length, false, false);
             }
-            return copy(body, res);
+            return copy(body, res, r.isEventStream());
         } catch (RuntimeException e) {
             // Helidon signals a vanished client with unchecked exceptions (ServerConnectionException)
             body.discard();
@@ -114,7 +119,7 @@ public final class ResponseWriter {
         return false;
     }
 
-    private static Outcome copy(Body body, ServerResponse res) {
+    private static Outcome copy(Body body, ServerResponse res, boolean events) {
         long length = body.length();
         if (length >= 0 && length <= SMALL_BODY) {
             return sendSmall(body, res, (int) length);
@@ -126,7 +131,8 @@ public final class ResponseWriter {
         long written = 0;
         InputStream in = body.stream();
         OutputStream out = null;
-        byte[] buf = new byte[length > 0 && length < BUFFER ? (int) length : BUFFER];
+        int size = events ? EVENT_BUFFER : BUFFER;
+        byte[] buf = new byte[length > 0 && length < size ? (int) length : size];
         try {
             out = res.outputStream();
             while (true) {

@@ -7,6 +7,7 @@ import dev.portcullis.spi.QueryStrings;
 import dev.portcullis.spi.Request;
 import io.helidon.http.Header;
 import io.helidon.webserver.http.ServerRequest;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
@@ -26,14 +27,20 @@ public final class ServerRequestView implements Request {
     private final String rawPath;
     private final String host;
     private final Headers headers;
+    private final long maxBody;
     private Map<String, String> pathParams = Map.of();
     private Map<String, List<String>> queryParams;
     private String rawQuery;
     private Body body;
+    private InputStream rawBody;
 
-    /** Wraps {@code req}; {@code path} is the already normalised path. */
-    public ServerRequestView(ServerRequest req, String method, String rawPath, String path) {
+    /**
+     * Wraps {@code req}; {@code path} is the already normalised path, {@code maxBody} the most
+     * body bytes the client may send.
+     */
+    public ServerRequestView(ServerRequest req, String method, String rawPath, String path, long maxBody) {
         this.req = req;
+        this.maxBody = maxBody;
         this.method = method;
         this.rawPath = rawPath;
         this.path = path;
@@ -149,9 +156,17 @@ public final class ServerRequestView implements Request {
         boolean chunked = req.headers().contains(io.helidon.http.HeaderNames.TRANSFER_ENCODING);
         if (declared.isPresent()) {
             long len = declared.getAsLong();
-            return len == 0 ? Body.empty() : Body.of(req.content().inputStream(), len);
+            return len == 0 ? Body.empty() : Body.of(new RequestBodyStream(rawBody(), maxBody), len);
         }
-        return chunked ? Body.of(req.content().inputStream(), -1) : Body.empty();
+        return chunked ? Body.of(new RequestBodyStream(rawBody(), maxBody), -1) : Body.empty();
+    }
+
+    /** The listener's body stream, without the size limit (opened once; for draining what is left). */
+    InputStream rawBody() {
+        if (rawBody == null) {
+            rawBody = req.content().inputStream();
+        }
+        return rawBody;
     }
 
     @Override

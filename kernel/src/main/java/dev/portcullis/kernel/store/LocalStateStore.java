@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.portcullis.spi.RateDecision;
 import dev.portcullis.spi.StateStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
@@ -174,6 +176,21 @@ public final class LocalStateStore implements StateStore {
     @Override
     public void delete(String key) {
         map.remove(key);
+    }
+
+    @Override
+    public List<String> keys(String prefix, int limit) {
+        long now = nanoTime.getAsLong();
+        List<String> keys = new ArrayList<>();
+        for (var e : map.entrySet()) {
+            if (keys.size() >= limit) {
+                break;
+            }
+            if (e.getKey().startsWith(prefix) && e.getValue().deadline() > now) {
+                keys.add(e.getKey());
+            }
+        }
+        return keys;
     }
 
     /** Number of keys held, expired ones included until they are cleaned up (for tests and the admin API). */

@@ -25,7 +25,11 @@ final class Connection {
     int rpos;
     int rlim;
 
-    /** Write buffer for request heads and chunk frames; grown only for oversized heads. */
+    /**
+     * Write buffer for request heads and chunk frames; grown only for oversized heads. Null while
+     * an event stream is read: the stream may stay open for hours, and thousands of idle streams
+     * should not each keep a request buffer (it is allocated again for the next request).
+     */
     byte[] wbuf = new byte[BUFFER_SIZE];
 
     /** Set by {@link #readLine}: the line is {@code [lineStart, lineEnd)} in {@link #rbuf}, without CRLF. */
@@ -38,18 +42,65 @@ final class Connection {
     final RequestWriter writer = new RequestWriter(this);
 
     long idleSince;
-    private boolean closed;
+    private volatile boolean closed;
+
+    /** How long one socket read may wait, 0 = for ever; enforced by {@link ReadDeadlines}. */
+    private long readTimeoutNanos;
+    /** When the socket read in progress times out ({@code System.nanoTime()}), 0 = no read waiting. */
+    private volatile long deadline;
+    /** The watchdog closed the socket because a read outlived its deadline. */
+    private volatile boolean timedOut;
 
     Connection(Origin origin, Socket socket, Socket raw) throws IOException {
         this.origin = origin;
         this.socket = socket;
         this.raw = raw;
+        // reads never carry SO_TIMEOUT (see ReadDeadlines); the TLS handshake's is lifted here
+        socket.setSoTimeout(0);
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+        ReadDeadlines.watch(this);
     }
 
-    void soTimeout(int millis) throws IOException {
-        socket.setSoTimeout(millis);
+    /** Sets how long each following socket read may wait for bytes; 0 = no limit. */
+    void readTimeout(int millis) {
+        readTimeoutNanos = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
+    /** One socket read under the current read timeout. */
+    private int socketRead(byte[] b, int off, int len) throws IOException {
+        long limit = readTimeoutNanos;
+        if (limit > 0) {
+            long d = System.nanoTime() + limit;
+            deadline = d == 0 ? 1 : d;
+        }
+        try {
+            return in.read(b, off, len);
+        } catch (IOException e) {
+            if (timedOut) {
+                SocketTimeoutException t = new SocketTimeoutException("Read timed out");
+                t.initCause(e);
+                throw t;
+            }
+            throw e;
+        } finally {
+            if (limit > 0) {
+                deadline = 0;
+            }
+        }
+    }
+
+    /** Called by the watchdog: closes the socket of a read that has waited past its deadline. */
+    void expireIfPast(long now) {
+        long d = deadline;
+        if (d != 0 && now - d > 0 && !closed) {
+            timedOut = true;
+            try {
+                raw.close(); // the raw socket: unblocks a TLS read without a close_notify exchange
+            } catch (IOException ignored) {
+                // closing a socket to stop a read: nothing else to do
+            }
+        }
     }
 
     /** Whether response bytes are buffered but not consumed (the connection must not be reused). */
@@ -76,7 +127,7 @@ final class Connection {
                 return -2; // full: the caller reports "too long"
             }
         }
-        int n = in.read(rbuf, rlim, rbuf.length - rlim);
+        int n = socketRead(rbuf, rlim, rbuf.length - rlim);
         if (n > 0) {
             rlim += n;
             bytesIn += n;
@@ -129,11 +180,11 @@ final class Connection {
             return n;
         }
         if (len >= rbuf.length) {
-            return in.read(b, off, len); // large reads bypass the buffer
+            return socketRead(b, off, len); // large reads bypass the buffer
         }
         rpos = 0;
         rlim = 0;
-        int n = in.read(rbuf, 0, rbuf.length);
+        int n = socketRead(rbuf, 0, rbuf.length);
         if (n <= 0) {
             return n;
         }
@@ -170,6 +221,7 @@ final class Connection {
                 rawIn.read(); // any byte or EOF: the connection is unusable either way
                 return true;
             } catch (SocketTimeoutException alive) {
+                raw.setSoTimeout(0);
                 return false;
             }
         } catch (IOException e) {
@@ -186,6 +238,7 @@ final class Connection {
             return;
         }
         closed = true;
+        ReadDeadlines.forget(this);
         try {
             socket.close();
         } catch (IOException ignored) {

@@ -89,7 +89,7 @@ public final class UpstreamClient implements AutoCloseable {
         try {
             c.writer.send(r);
             ResponseHead head = readFinalHead(c);
-            c.soTimeout(idleMillis);
+            c.readTimeout(idleMillis);
             UpstreamResponse response = response(c, r, head);
             ok = true;
             return response;
@@ -108,7 +108,7 @@ public final class UpstreamClient implements AutoCloseable {
     private ResponseHead readFinalHead(Connection c) throws IOException {
         long before = c.bytesIn;
         try {
-            c.soTimeout(responseMillis);
+            c.readTimeout(responseMillis);
             while (true) {
                 ResponseHead head = ResponseHead.read(c, maxHeaderBytes);
                 if (head.status >= 200 || head.status == 101) {
@@ -140,6 +140,9 @@ public final class UpstreamClient implements AutoCloseable {
             }
             return new UpstreamResponse(status, head.headers, InputStream.nullInputStream(), 0);
         }
+        if (isEventStream(head)) {
+            c.wbuf = null; // see Connection.wbuf: long-lived, and nothing more to write until it ends
+        }
         if (head.chunked || head.otherTransferEncoding) {
             if (head.contentLength >= 0) {
                 head.headers.remove("Content-Length"); // Transfer-Encoding wins (RFC 9112 §6.3)
@@ -154,6 +157,11 @@ public final class UpstreamClient implements AutoCloseable {
             return new UpstreamResponse(status, head.headers, body, head.contentLength);
         }
         return new UpstreamResponse(status, head.headers, new ResponseBody.UntilClose(c, pool), -1);
+    }
+
+    private static boolean isEventStream(ResponseHead head) {
+        String type = head.headers.get("Content-Type");
+        return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
     private Connection connect(Origin o) throws IOException {

@@ -283,7 +283,7 @@ class ConfigBinderTest {
                 """)).containsExactly(
                 "sever: unknown key (known: server, plugins, stores, components, consumers, policies, routes)",
                 "server.admin.prt: unknown key (known: enabled, host, port)",
-                "server.limits.maxBody: unknown key (known: maxHeaderSize, maxRequestBody, maxConcurrentRequests)",
+                "server.limits.maxBody: unknown key (known: maxHeaderSize, maxRequestBody, maxConcurrentRequests, headerTimeout, idleTimeout)",
                 "plugins.dir: unknown key (known: directory)",
                 "consumers[0].labes: unknown key (known: name, labels, apiKeys)",
                 "routes[0].match.pathPrefx: unknown key (known: host, path, pathPrefix, methods, headers, query)",

@@ -25,6 +25,17 @@ class LocalStateStoreTest {
     }
 
     @Test
+    void keysListsLiveKeysUnderAPrefixOnly() {
+        store.add("spend:alice", 5, Duration.ofMinutes(1));
+        store.putValue("spend:bob", new byte[] {1}, Duration.ofMinutes(1));
+        store.putValue("spend-other", new byte[] {1}, Duration.ofMinutes(1));
+        store.putValue("spend:gone", new byte[] {1}, Duration.ofSeconds(1));
+        advance(Duration.ofSeconds(2));
+        assertThat(store.keys("spend:", 100)).containsExactlyInAnyOrder("spend:alice", "spend:bob");
+        assertThat(store.keys("spend:", 1)).hasSize(1);
+    }
+
+    @Test
     void counterExpiresAFixedTimeAfterCreation() {
         assertThat(store.add("c", 2, Duration.ofSeconds(10))).isEqualTo(2);
         advance(Duration.ofSeconds(6));

@@ -18,5 +18,12 @@ public final class McpAttributes {
     /** The decision taken about {@link #CALL}. */
     public static final AttributeKey<McpDecision> DECISION = AttributeKey.of("mcp.decision", McpDecision.class);
 
+    /**
+     * Set (once) when a tool result of this exchange was flagged as a likely prompt injection
+     * (indirect injection) by the MCP gate's result scanning; the value says why (detector
+     * reasons, never the text). Later layers may treat the agent's next steps with suspicion.
+     */
+    public static final AttributeKey<String> RESULT_FLAGGED = AttributeKey.of("mcp.result.flagged", String.class);
+
     private McpAttributes() {}
 }

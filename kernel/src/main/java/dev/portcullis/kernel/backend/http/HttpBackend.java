@@ -218,6 +218,12 @@ final class HttpBackend implements Backend {
             out.add("X-Forwarded-Host", clientHost);
         }
         out.add("X-Request-Id", exchange.requestId());
+        out.add("X-Correlation-Id", exchange.correlationId());
+        String traceparent = exchange.span().traceparent();
+        if (traceparent != null) {
+            // the upstream continues our trace; the client's own traceparent is our span's parent
+            out.set("traceparent", traceparent);
+        }
         return out;
     }
 
@@ -236,9 +242,9 @@ final class HttpBackend implements Backend {
                 case 4 -> name.equalsIgnoreCase("host");
                 case 6 -> name.equalsIgnoreCase("expect");
                 case 12 -> name.equalsIgnoreCase("x-request-id");
+                case 16 -> name.equalsIgnoreCase("x-forwarded-host") || name.equalsIgnoreCase("x-correlation-id");
                 case 14 -> name.equalsIgnoreCase("content-length");
                 case 15 -> name.equalsIgnoreCase("x-forwarded-for");
-                case 16 -> name.equalsIgnoreCase("x-forwarded-host");
                 case 17 -> name.equalsIgnoreCase("x-forwarded-proto");
                 default -> false;
             };
