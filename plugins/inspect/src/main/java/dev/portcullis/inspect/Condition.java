@@ -1,10 +1,10 @@
 package dev.portcullis.inspect;
 
-import dev.portcullis.inspect.detect.BoundedCharSequence;
-import dev.portcullis.inspect.detect.Detector;
-import dev.portcullis.inspect.detect.EmailDetector;
-import dev.portcullis.inspect.detect.RegexDetector;
-import dev.portcullis.inspect.detect.Span;
+import dev.portcullis.detect.BoundedCharSequence;
+import dev.portcullis.detect.Detector;
+import dev.portcullis.detect.EmailDetector;
+import dev.portcullis.detect.RegexDetector;
+import dev.portcullis.detect.Span;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

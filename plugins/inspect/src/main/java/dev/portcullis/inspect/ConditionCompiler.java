@@ -1,7 +1,7 @@
 package dev.portcullis.inspect;
 
-import dev.portcullis.inspect.detect.Detector;
-import dev.portcullis.inspect.detect.DetectorRegistry;
+import dev.portcullis.detect.Detector;
+import dev.portcullis.detect.DetectorRegistry;
 import dev.portcullis.spi.ConfigException;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package dev.portcullis.inspect;
 
-import dev.portcullis.inspect.detect.Detector;
-import dev.portcullis.inspect.detect.Span;
+import dev.portcullis.detect.Detector;
+import dev.portcullis.detect.Span;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.portcullis.inspect;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.portcullis.inspect.detect.DetectorRegistry;
+import dev.portcullis.detect.DetectorRegistry;
 import dev.portcullis.spi.ConfigErrors;
 import dev.portcullis.spi.DataSize;
 import dev.portcullis.spi.Validatable;

@@ -121,6 +121,12 @@ final class InspectPolicy implements Policy {
             return skip(phase, Skip.BINARY);
         }
         Document document = parse(type, bytes);
+        if (document == null) {
+            // Fail closed: read as text, a body too deep or malformed for the parser would slip
+            // past every field rule, while the backend may still read it as JSON.
+            return Verdict.reject(unreadable(phase, "the body is declared as JSON but is not JSON the gateway can read "
+                    + "(bad syntax, invalid UTF-8, or nesting deeper than 1,000 levels), so its fields cannot be inspected"));
+        }
         Inspector.Result result = inspector.evaluate(document);
         for (Inspector.Match match : result.matches()) {
             match.rule().matches().increment();
@@ -175,13 +181,17 @@ final class InspectPolicy implements Policy {
                 : Failure.of(502, "upstream-body-unreadable", "Upstream response body unreadable", detail);
     }
 
+    /** The body as a document; null when it is declared as JSON but does not parse. */
     private Document parse(MediaType type, byte[] bytes) {
         if (type == null ? startsLikeJson(bytes) : type.isJson()) {
             Document json = Document.json(mapper, bytes);
             if (json != null) {
                 return json;
             }
-            // not JSON after all: still inspected, as text
+            if (type != null) {
+                return null;
+            }
+            // undeclared and not JSON after all: inspected as text
         }
         String text = new String(bytes, type == null ? StandardCharsets.UTF_8 : type.charset());
         if (type != null && type.isForm()) {

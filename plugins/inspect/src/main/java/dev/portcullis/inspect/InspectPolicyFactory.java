@@ -1,7 +1,7 @@
 package dev.portcullis.inspect;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.portcullis.inspect.detect.DetectorRegistry;
+import dev.portcullis.detect.DetectorRegistry;
 import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.PluginContext;
 import dev.portcullis.spi.Policy;

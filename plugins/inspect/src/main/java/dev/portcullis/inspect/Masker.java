@@ -1,6 +1,6 @@
 package dev.portcullis.inspect;
 
-import dev.portcullis.inspect.detect.Span;
+import dev.portcullis.detect.Span;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

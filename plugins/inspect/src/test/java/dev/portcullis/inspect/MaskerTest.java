@@ -2,7 +2,7 @@ package dev.portcullis.inspect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.portcullis.inspect.detect.Span;
+import dev.portcullis.detect.Span;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
