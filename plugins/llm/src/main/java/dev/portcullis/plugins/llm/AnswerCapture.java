@@ -1,6 +1,7 @@
 package dev.portcullis.plugins.llm;
 
 import dev.portcullis.spi.AttributeKey;
+import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.llm.ChatResponse;
 import dev.portcullis.spi.llm.ChatStreamEvent;
 import dev.portcullis.spi.llm.ContentPart;
@@ -8,27 +9,42 @@ import dev.portcullis.spi.llm.StopReason;
 import dev.portcullis.spi.llm.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Where the backend hands a complete canonical answer to the response cache: directly for a
+ * Where the backend hands a complete canonical answer to the response caches: directly for a
  * non-streamed answer, assembled from the canonical events for a stream (offered only when the
- * stream reached its end without an error).
+ * stream reached its end without an error). Several caches on one route ({@code llm-cache} and
+ * {@code semantic-cache}) share one capture, each with its own target.
  */
 final class AnswerCapture {
 
     /** Set by the cache policy in the request phase; read by the backend. */
     static final AttributeKey<AnswerCapture> KEY = AttributeKey.of("llm.answer-capture", AnswerCapture.class);
 
-    private final Consumer<ChatResponse> target;
+    // one exchange is handled by one thread at a time: a plain list is enough
+    private final List<Consumer<ChatResponse>> targets = new ArrayList<>(1);
 
     AnswerCapture(Consumer<ChatResponse> target) {
-        this.target = target;
+        targets.add(target);
+    }
+
+    /** Adds {@code target} to the exchange's capture, creating it for the first cache of the route. */
+    static void attach(Exchange exchange, Consumer<ChatResponse> target) {
+        Optional<AnswerCapture> existing = exchange.attributes().get(KEY);
+        if (existing.isPresent()) {
+            existing.get().targets.add(target);
+        } else {
+            exchange.attributes().set(KEY, new AnswerCapture(target));
+        }
     }
 
     /** A complete answer. */
     void offer(ChatResponse answer) {
-        target.accept(answer);
+        for (Consumer<ChatResponse> t : targets) {
+            t.accept(answer);
+        }
     }
 
     /** A tap for one stream's canonical events. */

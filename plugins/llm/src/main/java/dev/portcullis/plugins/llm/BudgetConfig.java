@@ -17,6 +17,9 @@ import java.util.Map;
  * @param prices   model alias → prices per 1M tokens, on top of (and overriding) the
  *                 illustrative defaults of {@link PriceTable}
  * @param store    the state store (default {@code default})
+ * @param toolCallPrice what one MCP {@code tools/call} costs, in {@code currency}, when the policy
+ *                 also guards an MCP route: the agent's LLM tokens and tool calls then draw on one
+ *                 budget (default: tool calls are free and not checked)
  */
 public record BudgetConfig(
         String name,
@@ -25,7 +28,8 @@ public record BudgetConfig(
         BigDecimal amount,
         String currency,
         Map<String, Price> prices,
-        String store) implements Validatable {
+        String store,
+        BigDecimal toolCallPrice) implements Validatable {
 
     /** The budget period. */
     public enum Period {
@@ -67,6 +71,9 @@ public record BudgetConfig(
         }
         if (!key.equals("consumer") && !(key.startsWith("label:") && key.length() > 6)) {
             errors.add("key", "must be consumer or label:<name>");
+        }
+        if (toolCallPrice != null && toolCallPrice.signum() < 0) {
+            errors.add("toolCallPrice", "must not be negative");
         }
         prices.forEach((model, p) -> {
             if (p == null || p.input() == null || p.output() == null) {

@@ -2,6 +2,9 @@ package dev.portcullis.plugins.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.spi.TraceSpan;
+import dev.portcullis.spi.AuditEvent;
+import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.BodyTooLargeException;
@@ -17,7 +20,6 @@ import dev.portcullis.spi.llm.ProviderRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -46,20 +48,20 @@ final class LlmBackend implements Backend {
     private final Map<String, List<Provider>> byAlias;
     private final List<String> aliases;
     private final ProviderOrder order;
-    private final HttpClient http;
-    private final ExecutorService httpExecutor;
+    private final UpstreamClients http;
     private final TokenEstimator estimator;
     private final GenAiMetrics metrics;
     private final ClientFormat openAi;
     private final ClientFormat anthropic = new AnthropicClientFormat();
     private final ScheduledExecutorService scheduler;
+    private final AuditLog audit;
 
-    LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, HttpClient http, ExecutorService httpExecutor,
-            TokenEstimator estimator, GenAiMetrics metrics, ScheduledExecutorService scheduler, java.time.Clock clock) {
+    LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, UpstreamClients http,
+            TokenEstimator estimator, GenAiMetrics metrics, ScheduledExecutorService scheduler, java.time.Clock clock, AuditLog audit) {
         this.config = config;
         this.estimator = estimator;
-        this.httpExecutor = httpExecutor;
         this.scheduler = scheduler;
+        this.audit = audit;
         this.byAlias = byAlias;
         this.aliases = List.copyOf(byAlias.keySet());
         this.order = new ProviderOrder(config.strategy());
@@ -195,6 +197,7 @@ final class LlmBackend implements Backend {
         ChatError last = null;
         Duration lastRetryAfter = null;
         Provider previous = null;
+        StringBuilder trail = null; // "name (kind), ..." of failed attempts, for the audit log
         for (int a = 0; a < attempts && !exchange.isCancelled(); a++) {
             Provider p = ps[a % ps.length];
             if (a > 0 && !pause(backoff(a, p == previous ? lastRetryAfter : null))) {
@@ -202,71 +205,103 @@ final class LlmBackend implements Backend {
             }
             previous = p;
             lastRetryAfter = null;
-            ProviderRequest pr = call.request(p);
-            HttpResponse<InputStream> res;
-            long sent = System.nanoTime();
+            ProviderRequest pr;
             try {
-                res = http.send(toHttp(pr), HttpResponse.BodyHandlers.ofInputStream());
-            } catch (HttpTimeoutException e) {
-                last = new ChatError(504, "provider " + p.name + " did not answer within " + config.timeout().toMillis() + "ms");
-                failed(p, "timeout");
-                continue;
-            } catch (IOException e) {
-                last = new ChatError(502, "provider " + p.name + " could not be reached");
-                LOG.debug("llm provider {} unreachable: {}", p.name, e.toString());
-                failed(p, "unreachable");
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+                pr = call.request(p);
+            } catch (IllegalArgumentException e) {
+                // the request cannot be written in this provider's wire (a bad image URL, an unmatched tool result)
+                return format.error(400, "invalid_request", e.getMessage());
             }
-            p.recordLatency(System.nanoTime() - sent);
-            int status = res.statusCode();
-            if (status / 100 == 2) {
+            // one client span per attempt (GenAI conventions); for a stream it ends when the answer starts
+            TraceSpan span = exchange.startSpan("chat " + p.models.get(alias))
+                    .attribute("gen_ai.operation.name", "chat").attribute("gen_ai.provider.name", p.adapter.type())
+                    .attribute("gen_ai.request.model", p.models.get(alias)).attribute("portcullis.llm.provider", p.name);
+            int failuresBefore = trail == null ? 0 : trail.length();
+            try {
+                HttpResponse<InputStream> res;
+                long sent = System.nanoTime();
                 try {
-                    Response r = call.answer(p, res, start);
-                    p.recordSuccess();
-                    if (a > 0) {
-                        metrics.failover(p, alias);
+                    res = http.pick().send(toHttp(pr), HttpResponse.BodyHandlers.ofInputStream());
+                } catch (HttpTimeoutException e) {
+                    last = new ChatError(504, "provider " + p.name + " did not answer within " + config.timeout().toMillis() + "ms");
+                    failed(p, "timeout");
+                    trail = note(trail, p, "timeout");
+                    continue;
+                } catch (IOException e) {
+                    last = new ChatError(502, "provider " + p.name + " could not be reached");
+                    LOG.debug("llm provider {} unreachable: {}", p.name, e.toString());
+                    failed(p, "unreachable");
+                    trail = note(trail, p, "unreachable");
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                p.recordLatency(System.nanoTime() - sent);
+                int status = res.statusCode();
+                if (status / 100 == 2) {
+                    try {
+                        Response r = call.answer(p, res, start);
+                        p.recordSuccess();
+                        if (a > 0) {
+                            metrics.failover(p, alias);
+                        }
+                        if (trail != null) {
+                            audit.record(AuditEvent.of(exchange, "ai", "ai.failover", "served", "llm",
+                                    "served by provider " + p.name + " after " + trail, Map.of("model", alias, "provider", p.name,
+                                            "failed", trail.toString(), "attempts", Integer.toString(a + 1))));
+                        }
+                        return r;
+                    } catch (AttemptFailed e) {
+                        last = e.error;
+                        failed(p, e.kind);
+                        trail = note(trail, p, e.kind);
+                        continue;
                     }
-                    return r;
-                } catch (AttemptFailed e) {
-                    last = e.error;
-                    failed(p, e.kind);
+                }
+                ChatError err = p.adapter.parseError(status, readAtMost(res.body(), MAX_ERROR_BODY));
+                if (clientFault(status)) {
+                    // the request itself is at fault: another provider would refuse it too
+                    metrics.record(p, alias, null, null, System.nanoTime() - start, Integer.toString(status));
+                    return withProvider(format.error(status, null, err.message()), p);
+                }
+                if (!retryable(status)) {
+                    // 401, 403, 404...: the gateway's own config (key, URL, model name) is wrong for this
+                    // provider. Not the client's business: the provider's message may quote the key.
+                    last = new ChatError(502, "provider " + p.name + " refused the gateway's request (HTTP " + status
+                            + "); check its apiKey, baseUrl and model names");
+                    // the provider's message is not logged: it may quote (part of) the key
+                    LOG.warn("llm provider {} refused the gateway's request with HTTP {}; check its apiKey, baseUrl and model names", p.name, status);
+                    failed(p, Integer.toString(status));
+                    trail = note(trail, p, Integer.toString(status));
                     continue;
                 }
-            }
-            ChatError err = p.adapter.parseError(status, readAtMost(res.body(), MAX_ERROR_BODY));
-            if (clientFault(status)) {
-                // the request itself is at fault: another provider would refuse it too
-                metrics.record(p, alias, null, null, System.nanoTime() - start, Integer.toString(status));
-                return withProvider(format.error(status, null, err.message()), p);
-            }
-            if (!retryable(status)) {
-                // 401, 403, 404...: the gateway's own config (key, URL, model name) is wrong for this
-                // provider. Not the client's business: the provider's message may quote the key.
-                last = new ChatError(502, "provider " + p.name + " refused the gateway's request (HTTP " + status
-                        + "); check its apiKey, baseUrl and model names");
-                // the provider's message is not logged: it may quote (part of) the key
-                LOG.warn("llm provider {} refused the gateway's request with HTTP {}; check its apiKey, baseUrl and model names", p.name, status);
-                failed(p, Integer.toString(status));
-                continue;
-            }
-            lastRetryAfter = RetryAfter.parse(res.headers().firstValue("Retry-After").orElse(null), exchange.clock());
-            if (lastRetryAfter != null) {
-                p.coolDown(lastRetryAfter, System.nanoTime());
-            }
-            last = new ChatError(status, "provider " + p.name + " answered " + status + ": " + err.message());
-            if (status == 429) {
-                metrics.providerError(p, "429"); // busy, not broken: Retry-After decides
-            } else {
-                failed(p, Integer.toString(status));
+                lastRetryAfter = RetryAfter.parse(res.headers().firstValue("Retry-After").orElse(null), exchange.clock());
+                if (lastRetryAfter != null) {
+                    p.coolDown(lastRetryAfter, System.nanoTime());
+                }
+                last = new ChatError(status, "provider " + p.name + " answered " + status + ": " + err.message());
+                if (status == 429) {
+                    metrics.providerError(p, "429"); // busy, not broken: Retry-After decides
+                } else {
+                    failed(p, Integer.toString(status));
+                }
+                trail = note(trail, p, Integer.toString(status));
+            } finally {
+                if (trail != null && trail.length() != failuresBefore) {
+                    span.error("provider_error", "provider " + p.name + " failed");
+                }
+                span.close();
             }
         }
         if (last == null) {
             last = new ChatError(499, "the client went away");
         }
         metrics.record(null, alias, null, null, System.nanoTime() - start, Integer.toString(last.status()));
+        if (trail != null) {
+            audit.record(AuditEvent.of(exchange, "ai", "ai.provider-failure", "error", "llm", "no provider served: " + trail,
+                    Map.of("model", alias, "failed", trail.toString(), "status", Integer.toString(last.status()))));
+        }
         Response r = format.error(last.status() == 499 ? 502 : last.status(), null, last.message());
         if (lastRetryAfter != null) {
             r.headers().set("Retry-After", Long.toString(Math.max(1, lastRetryAfter.toSeconds())));
@@ -339,6 +374,11 @@ final class LlmBackend implements Backend {
             this.kind = kind;
             this.error = error;
         }
+    }
+
+    private static StringBuilder note(StringBuilder trail, Provider p, String kind) {
+        StringBuilder t = trail == null ? new StringBuilder(48) : trail.append(", ");
+        return t.append(p.name).append(" (").append(kind).append(')');
     }
 
     /** Counts a provider failure and feeds its circuit breaker. */
@@ -424,7 +464,6 @@ final class LlmBackend implements Backend {
     @Override
     public void close() {
         // graceful: streams still being served by the retired config run to their end
-        http.shutdown();
-        httpExecutor.shutdown();
+        http.close();
     }
 }

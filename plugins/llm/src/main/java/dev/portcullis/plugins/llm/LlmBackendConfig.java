@@ -108,14 +108,15 @@ public record LlmBackendConfig(
      * One provider.
      *
      * @param name    unique name, shown in {@code X-Portcullis-Provider}, logs and metrics
-     * @param type    {@code openai}, {@code anthropic}, {@code azure-openai} or {@code openai-compatible}
+     * @param type    {@code openai}, {@code anthropic}, {@code azure-openai}, {@code openai-compatible} or {@code gemini}
      * @param baseUrl e.g. {@code https://api.openai.com/v1}, {@code https://api.anthropic.com},
+     *                {@code https://generativelanguage.googleapis.com},
      *                {@code https://<resource>.openai.azure.com}, {@code http://localhost:11434/v1}
      * @param apiKey  the provider credential, usually {@code ${ENV}}; optional for openai-compatible
      * @param models  public model alias → this provider's model (Azure: the deployment name)
      * @param weight  share for the {@code weighted} strategy (default 1)
      * @param options adapter settings: {@code apiVersion} (Azure), {@code defaultMaxTokens} and
-     *                {@code anthropicVersion} (Anthropic)
+     *                {@code anthropicVersion} (Anthropic), {@code apiVersion} (Gemini, default {@code v1beta})
      * @param prices  this provider's model (the right-hand side of {@code models}) → price per 1M
      *                tokens, for the {@code cost} strategy; models not listed fall back to the
      *                illustrative {@link PriceTable} by model name

@@ -6,7 +6,6 @@ import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.PluginContext;
 import dev.portcullis.spi.llm.ProviderAdapter;
 import dev.portcullis.spi.llm.ProviderEndpoint;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,8 +13,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.pf4j.Extension;
 
 /** Creates {@code llm} backends: OpenAI- and Anthropic-compatible endpoints over configured providers. */
@@ -34,7 +31,7 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
 
     @Override
     public String description() {
-        return "AI gate: OpenAI and Anthropic APIs over OpenAI, Anthropic, Azure OpenAI and OpenAI-compatible providers, with failover";
+        return "AI gate: OpenAI and Anthropic APIs over OpenAI, Anthropic, Azure OpenAI, Gemini and OpenAI-compatible providers, with failover";
     }
 
     @Override
@@ -65,14 +62,8 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
                     p -> PriceTable.perMillion(prices.get(p), p.models.get(alias)))));
         }
         byAlias.replaceAll((k, v) -> List.copyOf(v));
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        HttpClient http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(executor)
-                .build();
         TokenEstimator estimator = config.estimateTokens() ? TokenEstimator.shared() : null;
-        return new LlmBackend(config, byAlias, http, executor, estimator, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC());
+        return new LlmBackend(config, byAlias, new UpstreamClients(config.connectTimeout()), estimator, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC(),
+                context.audit());
     }
 }

@@ -2,26 +2,14 @@ package dev.portcullis.plugins.llm;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import dev.portcullis.spi.Body;
-import dev.portcullis.spi.EventSource;
+import dev.portcullis.spi.AdminEndpoint;
+import dev.portcullis.spi.AdminRequest;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Response;
-import dev.portcullis.spi.SseEvent;
 import dev.portcullis.spi.Verdict;
-import dev.portcullis.spi.llm.ChatRequest;
 import dev.portcullis.spi.llm.ChatResponse;
-import dev.portcullis.spi.llm.ChatStreamEvent;
-import dev.portcullis.spi.llm.ContentPart;
-import dev.portcullis.spi.llm.StopReason;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.List;
-import java.util.TreeMap;
+import java.util.Map;
 
 /**
  * Exact-match response cache for chat calls, in memory. The key is a SHA-256 of the normalised
@@ -31,19 +19,24 @@ import java.util.TreeMap;
  * a stop sequence, no tool call pending. A hit is replayed in the client's wire format (as a
  * stream of synthesised events when the client streams) without calling a provider, so it uses
  * no provider tokens: token limits refund their reservation and budgets charge nothing.
- * Responses carry {@code X-Cache: HIT} or {@code MISS}.
+ * Responses carry {@code X-Cache: HIT} or {@code MISS}. The admin endpoint {@code cache} shows
+ * counts and invalidates.
  */
-final class LlmCachePolicy implements Policy {
+final class LlmCachePolicy implements Policy, AdminEndpoint {
 
     static final String HEADER = "X-Cache";
 
+    private record Entry(String scope, ChatResponse answer) {}
+
     private final LlmCacheConfig config;
     private final LlmPolicySupport support;
-    private final Cache<String, ChatResponse> cache;
+    private final Cache<String, Entry> cache;
+    private final CacheStats stats;
 
-    LlmCachePolicy(LlmCacheConfig config, LlmPolicySupport support) {
+    LlmCachePolicy(LlmCacheConfig config, LlmPolicySupport support, CacheStats stats) {
         this.config = config;
         this.support = support;
+        this.stats = stats;
         this.cache = Caffeine.newBuilder().expireAfterWrite(config.ttl()).maximumSize(config.maxEntries()).build();
     }
 
@@ -54,93 +47,70 @@ final class LlmCachePolicy implements Policy {
         if (request == null) {
             return Verdict.proceed();
         }
-        String key = key(exchange, request.chat());
-        ChatResponse hit = cache.getIfPresent(key);
+        String scope = CacheKeys.scope(exchange, config.scope());
+        String key = CacheKeys.exact(scope, request.chat());
+        Entry hit = cache.getIfPresent(key);
         if (hit != null) {
-            Response r = request.chat().stream() ? replayStream(format, request, hit)
-                    : Response.of(200, "application/json", Body.of(format.writeResponse(hit, request)));
+            stats.exactHit();
+            Response r = CacheReplay.render(format, request, hit.answer());
             r.headers().set(HEADER, "HIT");
             return Verdict.respond(r);
         }
-        exchange.attributes().set(AnswerCapture.KEY, new AnswerCapture(answer -> {
-            if (cacheable(answer)) {
-                cache.put(key, answer);
+        stats.miss();
+        AnswerCapture.attach(exchange, answer -> {
+            if (CacheKeys.cacheable(answer)) {
+                cache.put(key, new Entry(scope, answer));
             }
-        }));
+        });
         return Verdict.proceed();
     }
 
     @Override
     public Verdict onResponse(Exchange exchange) {
-        if (exchange.attributes().has(AnswerCapture.KEY)) {
+        // a cache later in the chain may have answered: its HIT stands
+        if (exchange.attributes().has(AnswerCapture.KEY) && !exchange.response().headers().contains(HEADER)) {
             exchange.response().headers().set(HEADER, "MISS");
         }
         return Verdict.proceed();
     }
 
     @Override
+    public String adminEndpointName() {
+        return CacheAdmin.NAME;
+    }
+
+    @Override
+    public Response handleAdmin(AdminRequest request) {
+        return CacheAdmin.handle(request, new CacheAdmin.Target() {
+            @Override
+            public String statsJson() {
+                cache.cleanUp();
+                return stats.json(cache.estimatedSize());
+            }
+
+            @Override
+            public long clear() {
+                cache.cleanUp();
+                long n = cache.estimatedSize();
+                cache.invalidateAll();
+                return n;
+            }
+
+            @Override
+            public long clear(String scope) {
+                long n = 0;
+                for (Map.Entry<String, Entry> e : cache.asMap().entrySet()) {
+                    if (e.getValue().scope().equals(scope) && cache.asMap().remove(e.getKey()) != null) {
+                        n++;
+                    }
+                }
+                return n;
+            }
+        });
+    }
+
+    @Override
     public void close() {
         cache.invalidateAll();
-    }
-
-    private static boolean cacheable(ChatResponse answer) {
-        if (answer.stopReason() != StopReason.END_TURN && answer.stopReason() != StopReason.STOP_SEQUENCE) {
-            return false;
-        }
-        for (ContentPart p : answer.content()) {
-            if (p instanceof ContentPart.ToolCall) {
-                return false;
-            }
-        }
-        return !answer.content().isEmpty();
-    }
-
-    private String key(Exchange exchange, ChatRequest c) {
-        // records print every field; the stream flag is dropped, extras sorted for a stable order
-        ChatRequest normal = new ChatRequest(c.model(), c.system(), c.messages(), c.tools(), c.toolChoice(), c.maxTokens(),
-                c.temperature(), c.topP(), c.stop(), false, null);
-        String scope = config.scope() == LlmCacheConfig.Scope.GLOBAL ? "*" : LlmPolicySupport.consumer(exchange);
-        String text = scope.length() + ":" + scope + "\n" + normal + "\n" + c.extras().wire() + new TreeMap<>(c.extras().fields());
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always present", e);
-        }
-    }
-
-    /** The cached answer as a stream in the client's format: start, deltas, finish, usage, end. */
-    private static Response replayStream(ClientFormat format, ClientFormat.ClientRequest request, ChatResponse answer) {
-        List<ChatStreamEvent> canonical = new ArrayList<>(answer.content().size() * 2 + 4);
-        canonical.add(new ChatStreamEvent.MessageStart(answer.id(), answer.model()));
-        int call = 0;
-        for (ContentPart p : answer.content()) {
-            if (p instanceof ContentPart.Text t) {
-                canonical.add(new ChatStreamEvent.TextDelta(t.text()));
-            } else if (p instanceof ContentPart.ToolCall tc) {
-                canonical.add(new ChatStreamEvent.ToolCallStart(call, tc.id(), tc.name()));
-                canonical.add(new ChatStreamEvent.ToolCallDelta(call++, tc.arguments()));
-            }
-        }
-        canonical.add(new ChatStreamEvent.Finish(answer.stopReason()));
-        canonical.add(new ChatStreamEvent.UsageUpdate(answer.usage()));
-        canonical.add(new ChatStreamEvent.MessageEnd());
-        StreamEncoder encoder = format.streamEncoder(request);
-        List<SseEvent> events = new ArrayList<>(canonical.size() + 4);
-        for (ChatStreamEvent e : canonical) {
-            encoder.encode(e, events);
-        }
-        Iterator<SseEvent> it = events.iterator();
-        Response r = Response.of(200, "text/event-stream", Body.ofEvents(new EventSource() {
-            @Override
-            public SseEvent next() {
-                return it.hasNext() ? it.next() : null;
-            }
-
-            @Override
-            public void close() {}
-        }));
-        r.headers().set("Cache-Control", "no-cache");
-        return r;
     }
 }

@@ -26,6 +26,6 @@ public final class LlmCachePolicyFactory implements PolicyFactory<LlmCacheConfig
 
     @Override
     public Policy create(LlmCacheConfig config, PluginContext context) {
-        return new LlmCachePolicy(config, new LlmPolicySupport());
+        return new LlmCachePolicy(config, new LlmPolicySupport(), new CacheStats(type(), context.meters()));
     }
 }

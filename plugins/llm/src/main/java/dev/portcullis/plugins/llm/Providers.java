@@ -11,9 +11,10 @@ final class Providers {
             "openai", new OpenAiAdapter(OpenAiAdapter.Flavour.OPENAI),
             "openai-compatible", new OpenAiAdapter(OpenAiAdapter.Flavour.COMPATIBLE),
             "azure-openai", new OpenAiAdapter(OpenAiAdapter.Flavour.AZURE),
-            "anthropic", new AnthropicAdapter());
+            "anthropic", new AnthropicAdapter(),
+            "gemini", new GeminiAdapter());
 
-    static final List<String> TYPES = List.of("openai", "anthropic", "azure-openai", "openai-compatible");
+    static final List<String> TYPES = List.of("openai", "anthropic", "azure-openai", "openai-compatible", "gemini");
 
     private Providers() {}
 }

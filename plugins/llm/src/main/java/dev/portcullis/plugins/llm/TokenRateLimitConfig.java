@@ -29,7 +29,8 @@ public record TokenRateLimitConfig(
         Counted on,
         Long defaultMaxOutput,
         String store,
-        FailMode failMode) implements Validatable {
+        FailMode failMode,
+        Long toolCallTokens) implements Validatable {
 
     /** One part of the counter key. */
     public enum KeyKind {
@@ -80,6 +81,9 @@ public record TokenRateLimitConfig(
 
     @Override
     public void validate(ConfigErrors errors) {
+        if (toolCallTokens != null && toolCallTokens < 1) {
+            errors.add("toolCallTokens", "must be at least 1");
+        }
         int set = (tokensPerMinute != null ? 1 : 0) + (tokensPerHour != null ? 1 : 0) + (tokensPerDay != null ? 1 : 0);
         if (set != 1) {
             errors.add("", "set exactly one of tokensPerMinute, tokensPerHour, tokensPerDay");

@@ -1,6 +1,12 @@
 package dev.portcullis.plugins.llm;
 
+import dev.portcullis.spi.mcp.McpAuthorizer;
+import dev.portcullis.spi.mcp.McpAuthorizers;
+import dev.portcullis.spi.mcp.McpCall;
+import dev.portcullis.spi.mcp.McpDecision;
 import dev.portcullis.spi.AttributeKey;
+import dev.portcullis.spi.AuditEvent;
+import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Policy;
@@ -13,6 +19,7 @@ import dev.portcullis.spi.llm.ChatRequest;
 import dev.portcullis.spi.llm.LlmAttributes;
 import dev.portcullis.spi.llm.Usage;
 import java.time.Duration;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * completion replaces the reservation by the actual usage. The counter therefore never holds
  * more than the limit at admission, whatever the concurrency. A stream that outgrows its output
  * reservation extends it as it goes ({@link TokenLimitStreamHook}) and is ended with a
- * well-formed finish when the window has no room left.
+ * well-formed finish when the window has no room left. Refusals and cut streams are audited
+ * ({@code ai.token-limit}, outcomes {@code deny} and {@code truncate}).
  */
-final class TokenRateLimitPolicy implements Policy {
+final class TokenRateLimitPolicy implements Policy, McpAuthorizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(TokenRateLimitPolicy.class);
 
@@ -33,16 +41,18 @@ final class TokenRateLimitPolicy implements Policy {
     private final StateStore store;
     private final TokenEstimator estimator;
     private final LlmPolicySupport support;
+    private final AuditLog audit;
     private final long limit;
     private final long windowMillis;
     private final String prefix;
     private final AttributeKey<Reservation> reservationKey = AttributeKey.of("llm.token-reservation", Reservation.class);
 
-    TokenRateLimitPolicy(TokenRateLimitConfig config, StateStore store, TokenEstimator estimator, LlmPolicySupport support) {
+    TokenRateLimitPolicy(TokenRateLimitConfig config, StateStore store, TokenEstimator estimator, LlmPolicySupport support, AuditLog audit) {
         this.config = config;
         this.store = store;
         this.estimator = estimator;
         this.support = support;
+        this.audit = audit;
         this.limit = config.limit();
         this.windowMillis = config.window().toMillis();
         this.prefix = "llm-tokens:" + config.on().name().toLowerCase() + ":" + config.window().toSeconds() + ":";
@@ -72,6 +82,9 @@ final class TokenRateLimitPolicy implements Policy {
         ClientFormat format = support.chatFormat(exchange.request());
         ClientFormat.ClientRequest request = support.chat(exchange, format);
         if (request == null) {
+            if (config.toolCallTokens() != null && format == null) {
+                McpAuthorizers.attach(exchange, this); // perhaps a tool call on an MCP route: see authorize
+            }
             return Verdict.proceed(); // not a chat call, or invalid: the backend answers
         }
         ChatRequest chat = request.chat();
@@ -91,8 +104,11 @@ final class TokenRateLimitPolicy implements Policy {
             }
         } catch (StoreUnavailableException e) {
             LOG.warn("token-rate-limit store unavailable ({}): failing {}", e.getMessage(), config.failMode() == TokenRateLimitConfig.FailMode.OPEN ? "open" : "closed");
-            return config.failMode() == TokenRateLimitConfig.FailMode.OPEN ? Verdict.proceed()
-                    : Verdict.reject(Failure.of(503, "token-limit-unavailable", "Token limit unavailable", "the token limit cannot be checked right now"));
+            if (config.failMode() == TokenRateLimitConfig.FailMode.OPEN) {
+                return Verdict.proceed();
+            }
+            audit(exchange, "deny", "the token limit cannot be checked: its store is unavailable", Map.of("model", chat.model()));
+            return Verdict.reject(Failure.of(503, "token-limit-unavailable", "Token limit unavailable", "the token limit cannot be checked right now"));
         }
         if (total > limit) {
             long used = total - cost;
@@ -100,6 +116,8 @@ final class TokenRateLimitPolicy implements Policy {
                     ? "this request needs up to " + cost + " tokens (input estimate " + r.inputEstimate + " + output limit " + r.outputReserved
                             + "), more than the limit of " + limit + " " + describe() + "; lower max_tokens"
                     : "token limit of " + limit + " " + describe() + " reached: " + used + " used or reserved, this request needs up to " + cost;
+            audit(exchange, "deny", why, Map.of("model", chat.model(), "limit", Long.toString(limit), "needed", Long.toString(cost),
+                    "used", Long.toString(used)));
             return Verdict.reject(headers(Failure.of(429, "token-limit-exceeded", "Token limit exceeded", why), Math.max(0, limit - used), windowEnd - now)
                     .withHeader("Retry-After", Long.toString(seconds(windowEnd - now))));
         }
@@ -134,7 +152,16 @@ final class TokenRateLimitPolicy implements Policy {
         boolean anthropic = format instanceof AnthropicClientFormat;
         ClientFormat.ClientRequest request = support.chat(exchange, format);
         boolean includeUsage = request != null && request.includeUsage();
-        return new TokenLimitStreamHook(anthropic, includeUsage, r.inputEstimate, estimator, tokens -> extend(r, tokens));
+        String model = request == null ? "" : request.chat().model();
+        return new TokenLimitStreamHook(anthropic, includeUsage, r.inputEstimate, estimator, tokens -> {
+            if (extend(r, tokens)) {
+                return true;
+            }
+            audit(exchange, "truncate", "the stream was ended at the token limit of " + limit + " " + describe() + " after "
+                    + r.outputSeen + " output tokens", Map.of("model", model, "limit", Long.toString(limit),
+                    "outputTokens", Long.toString(r.outputSeen)));
+            return false;
+        });
     }
 
     /**
@@ -187,6 +214,43 @@ final class TokenRateLimitPolicy implements Policy {
         }
     }
 
+    private void audit(Exchange exchange, String outcome, String reason, Map<String, String> details) {
+        audit.record(AuditEvent.of(exchange, "ai", "ai.token-limit", outcome, "token-rate-limit", reason, details));
+    }
+
+    /**
+     * A tool call on an MCP route costs {@code toolCallTokens} from the same window as the agent's
+     * LLM tokens (model part of the key: {@code mcp-tools}); refused with a JSON-RPC error once
+     * the window is spent.
+     */
+    @Override
+    public McpDecision authorize(Exchange exchange, McpCall call) {
+        if (!"tools/call".equals(call.method())) {
+            return McpDecision.allow();
+        }
+        long cost = config.toolCallTokens();
+        long now = exchange.clock().millis();
+        long window = now / windowMillis;
+        long windowEnd = (window + 1) * windowMillis;
+        String key = prefix + key(exchange, null) + ":" + window;
+        Duration ttl = Duration.ofMillis(windowEnd - now + 1000);
+        try {
+            long total = store.add(key, cost, ttl);
+            if (total > limit) {
+                store.add(key, -cost, ttl);
+                String why = "token limit of " + limit + " " + describe() + " reached: a tool call counts " + cost
+                        + " tokens and " + (total - cost) + " are used or reserved";
+                audit(exchange, "deny", why, Map.of("tool", call.publicName(), "limit", Long.toString(limit)));
+                return McpDecision.deny("token-rate-limit", why);
+            }
+        } catch (StoreUnavailableException e) {
+            if (config.failMode() != TokenRateLimitConfig.FailMode.OPEN) {
+                return McpDecision.deny("token-rate-limit", "the token limit cannot be checked right now");
+            }
+        }
+        return McpDecision.allow();
+    }
+
     private String key(Exchange exchange, ChatRequest chat) {
         StringBuilder sb = new StringBuilder(48);
         for (TokenRateLimitConfig.KeyKind k : config.key()) {
@@ -196,7 +260,7 @@ final class TokenRateLimitPolicy implements Policy {
             switch (k) {
                 case CONSUMER -> sb.append("c=").append(LlmPolicySupport.consumer(exchange));
                 case ROUTE -> sb.append("r=").append(exchange.route().name());
-                case MODEL -> sb.append("m=").append(chat.model());
+                case MODEL -> sb.append("m=").append(chat == null ? "mcp-tools" : chat.model());
             }
         }
         return sb.toString();

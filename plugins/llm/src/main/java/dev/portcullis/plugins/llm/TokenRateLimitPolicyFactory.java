@@ -26,6 +26,6 @@ public final class TokenRateLimitPolicyFactory implements PolicyFactory<TokenRat
 
     @Override
     public Policy create(TokenRateLimitConfig config, PluginContext context) {
-        return new TokenRateLimitPolicy(config, context.store(config.store()), TokenEstimator.shared(), new LlmPolicySupport());
+        return new TokenRateLimitPolicy(config, context.store(config.store()), TokenEstimator.shared(), new LlmPolicySupport(), context.audit());
     }
 }

@@ -93,8 +93,29 @@ class CostControlGatewayTest {
         assertThat(refused.headers().firstValue("RateLimit-Limit")).hasValue("500");
         assertThat(ok.get(0).headers().firstValue("RateLimit-Remaining")).isPresent();
 
-        // settled with actual usage: another consumer is unaffected, and the window is not over-full
+        // settled with actual usage: once every call has completed, the counter holds exactly the
+        // usage the provider reported (29 per served call). A probe that cannot fit is refused
+        // (and takes nothing) and reports the room left.
+        String probe = "{\"model\":\"gpt\",\"max_tokens\":480,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+        long expectedRemaining = CostFixture.TPM_LIMIT - ok.size() * OPENAI_TEXT_TOKENS;
+        String remaining = null;
+        for (int i = 0; i < 40 && !String.valueOf(expectedRemaining).equals(remaining); i++) {
+            Thread.sleep(50); // completions settle just after the client has its answer
+            HttpResponse<String> p = post("/tpm/v1/chat/completions", "burst", probe);
+            assertThat(p.statusCode()).isEqualTo(429);
+            remaining = p.headers().firstValue("RateLimit-Remaining").orElseThrow();
+        }
+        assertThat(remaining).isEqualTo(String.valueOf(expectedRemaining));
+        // another consumer is unaffected
         assertThat(post("/tpm/v1/chat/completions", "other", body).statusCode()).isEqualTo(200);
+        // each refusal is in the audit log, with the consumer and the numbers, never the prompt
+        JsonNode events = audit("layer=ai&subject=burst&outcome=deny");
+        assertThat(events.size()).isGreaterThanOrEqualTo(limited.size());
+        JsonNode e = events.get(0);
+        assertThat(e.path("event").asText()).isEqualTo("ai.token-limit");
+        assertThat(e.path("route").asText()).isEqualTo("tpm");
+        assertThat(e.path("details").path("limit").asText()).isEqualTo("500");
+        assertThat(e.toString()).doesNotContain("Hello");
     }
 
     @Test
@@ -106,7 +127,7 @@ class CostControlGatewayTest {
     }
 
     @Test
-    void aStreamThatReachesTheLimitEndsWithAWellFormedFinish() {
+    void aStreamThatReachesTheLimitEndsWithAWellFormedFinish() throws Exception {
         OpenAIClient client = sdk("/tpm-stream", "streamer");
         try {
             List<ChatCompletionChunk> chunks;
@@ -123,6 +144,10 @@ class CostControlGatewayTest {
         } finally {
             client.close();
         }
+        JsonNode cut = audit("layer=ai&subject=streamer&outcome=truncate");
+        assertThat(cut.size()).isEqualTo(1);
+        assertThat(cut.get(0).path("event").asText()).isEqualTo("ai.token-limit");
+        assertThat(cut.get(0).path("reason").asText()).contains("stream was ended at the token limit of 90 output tokens per hour");
     }
 
     @Test
@@ -133,6 +158,22 @@ class CostControlGatewayTest {
         String body = r.body();
         assertThat(body).contains("event: content_block_stop").contains("\"stop_reason\":\"max_tokens\"");
         assertThat(body.strip()).endsWith("data: {\"type\":\"message_stop\"}");
+    }
+
+    /** The audit events matching {@code query}, newest first. */
+    static JsonNode audit(String query) throws Exception {
+        return MockProviders.JSON.readTree(admin("GET", "/api/audit?" + query).body()).path("events");
+    }
+
+    static HttpResponse<String> admin(String method, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(fx.gateway.adminUri(path)).timeout(Duration.ofSeconds(10))
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode adminJson(String method, String path) throws Exception {
+        HttpResponse<String> r = admin(method, path);
+        assertThat(r.statusCode()).as(method + " " + path + ": " + r.body()).isEqualTo(200);
+        return MockProviders.JSON.readTree(r.body());
     }
 
     // ---- budget ----------------------------------------------------------------------------
@@ -175,5 +216,76 @@ class CostControlGatewayTest {
         JsonNode json = MockProviders.JSON.readTree(last.body());
         assertThat(json.path("type").asText()).isEqualTo("error");
         assertThat(json.path("error").path("message").asText()).contains("team 'support'");
+    }
+
+    @Test
+    void spendIsListedReadAndResetThroughTheAdminApi() throws Exception {
+        String body = "{\"model\":\"gpt\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+        for (int i = 0; i < 2; i++) {
+            assertThat(post("/budget/v1/chat/completions", "admin-a", body).statusCode()).isEqualTo(200);
+        }
+        assertThat(post("/budget/v1/chat/completions", "admin-b", body).statusCode()).isEqualTo(200);
+        Thread.sleep(100); // charges are settled just after the answer
+
+        assertThat(admin("GET", "/api/endpoints").body()).contains("/api/routes/budget/admin/spend-daily", "/api/routes/team-budget/admin/spend");
+        JsonNode list = adminJson("GET", "/api/routes/budget/admin/spend-daily");
+        assertThat(list.path("budget").asText()).isEqualTo("daily");
+        assertThat(list.path("period").asText()).isEqualTo("day");
+        assertThat(list.path("currency").asText()).isEqualTo("USD");
+        assertThat(list.path("limit").decimalValue()).isEqualByComparingTo("0.001");
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        assertThat(list.path("periodEnd").asText()).isEqualTo(today.plusDays(1) + "T00:00:00Z");
+        JsonNode a = bySubject(list, "admin-a");
+        // each answer costs 19 × 10 + 10 × 30 = 490 micro-USD
+        assertThat(a.path("spent").decimalValue()).isEqualByComparingTo("0.00098");
+        assertThat(a.path("remaining").decimalValue()).isEqualByComparingTo("0.00002");
+        assertThat(a.path("exhausted").asBoolean()).isFalse();
+        assertThat(bySubject(list, "admin-b").path("spent").decimalValue()).isEqualByComparingTo("0.00049");
+
+        JsonNode one = adminJson("GET", "/api/routes/budget/admin/spend-daily/admin-b");
+        assertThat(one.path("spent").decimalValue()).isEqualByComparingTo("0.00049");
+        assertThat(adminJson("GET", "/api/routes/budget/admin/spend-daily/nobody").path("spent").decimalValue()).isEqualByComparingTo("0");
+
+        // exhaust admin-a, then an operator resets it: the consumer is served again
+        assertThat(post("/budget/v1/chat/completions", "admin-a", body).statusCode()).isEqualTo(200);
+        Thread.sleep(100);
+        assertThat(post("/budget/v1/chat/completions", "admin-a", body).statusCode()).isEqualTo(429);
+        assertThat(adminJson("GET", "/api/routes/budget/admin/spend-daily/admin-a").path("exhausted").asBoolean()).isTrue();
+        JsonNode reset = adminJson("DELETE", "/api/routes/budget/admin/spend-daily/admin-a");
+        assertThat(reset.path("spentBefore").decimalValue()).isEqualByComparingTo("0.00147");
+        assertThat(reset.path("spent").decimalValue()).isEqualByComparingTo("0");
+        assertThat(post("/budget/v1/chat/completions", "admin-a", body).statusCode()).isEqualTo(200);
+
+        JsonNode denied = audit("layer=ai&subject=admin-a&outcome=deny");
+        assertThat(denied.size()).isEqualTo(1);
+        assertThat(denied.get(0).path("event").asText()).isEqualTo("ai.budget");
+        assertThat(denied.get(0).path("details").path("spent").asText()).isEqualTo("0.00147");
+        JsonNode resets = audit("layer=admin");
+        assertThat(resets.toString()).contains("\"event\":\"ai.budget.reset\"", "\"owner\":\"admin-a\"", "\"spentBefore\":\"0.00147\"");
+
+        // the team budget lists teams by label value
+        http.send(HttpRequest.newBuilder(fx.gateway.uri("/team-budget/v1/messages")).header("X-Test-Team", "finance")
+                .header("X-Test-Consumer", "carol").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"claude\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(100);
+        JsonNode teams = adminJson("GET", "/api/routes/team-budget/admin/spend");
+        assertThat(teams.path("key").asText()).isEqualTo("label:team");
+        assertThat(bySubject(teams, "finance").path("spent").decimalValue()).isEqualByComparingTo("0.00561");
+
+        // operator mistakes get precise answers
+        assertThat(admin("GET", "/api/routes/budget/admin/spend-daily?limit=x").statusCode()).isEqualTo(400);
+        assertThat(admin("POST", "/api/routes/budget/admin/spend-daily/admin-a").statusCode()).isEqualTo(405);
+        assertThat(admin("DELETE", "/api/routes/budget/admin/spend-daily").statusCode()).isEqualTo(405);
+        assertThat(admin("GET", "/api/routes/budget/admin/spend-daily/a/b").statusCode()).isEqualTo(404);
+    }
+
+    static JsonNode bySubject(JsonNode list, String subject) {
+        for (JsonNode e : list.path("spend")) {
+            if (e.path("subject").asText().equals(subject)) {
+                return e;
+            }
+        }
+        throw new AssertionError("no spend entry for " + subject + " in " + list);
     }
 }

@@ -129,6 +129,22 @@ class LlmHttpGatewayTest {
     }
 
     @Test
+    void midStreamFailureEndsTheAnthropicStreamWithAnErrorEvent() throws Exception {
+        // an OpenAI-format provider that resets its connection, to an Anthropic client
+        HttpResponse<String> r = post("/v1/messages",
+                "{\"model\":\"reset\",\"max_tokens\":50,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String[] frames = r.body().strip().split("\n\n");
+        String last = frames[frames.length - 1];
+        assertThat(last).startsWith("event: error\ndata: ");
+        JsonNode error = MockProviders.JSON.readTree(last.substring(last.indexOf("data: ") + 6));
+        assertThat(error.path("type").asText()).isEqualTo("error");
+        assertThat(error.path("error").path("type").asText()).isEqualTo("api_error");
+        assertThat(error.path("error").path("message").asText()).startsWith("the provider's stream broke");
+        assertThat(r.body()).contains("\"text\":\"Hello\"").doesNotContain("message_stop");
+    }
+
+    @Test
     void aSilentProviderStreamEndsWithAnErrorAfterTheIdleTimeout() throws Exception {
         long start = System.nanoTime();
         HttpResponse<String> r = post("/v1/chat/completions",
@@ -332,5 +348,11 @@ class LlmHttpGatewayTest {
         assertThat(m.find()).as("token usage metric by type and model").isTrue();
         assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(19.0);
         assertThat(metrics).containsPattern("gen_ai_client_operation_duration_seconds_count\\{error_type=\"none\"[^}]*gen_ai_provider_name=\"openai\"");
+
+        post("/v1/messages", "{\"model\":\"claude\",\"max_tokens\":9,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+        metrics = HTTP.send(HttpRequest.newBuilder(fx.gateway.adminUri("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).containsPattern("gen_ai_client_operation_time_to_first_chunk_seconds_count\\{gen_ai_provider_name=\"anthropic\""
+                + ",gen_ai_request_model=\"claude\",portcullis_llm_provider=\"claude\"} [1-9]");
+        assertThat(metrics).containsPattern("gen_ai_client_token_usage_sum\\{[^}]*gen_ai_response_model=\"claude-haiku-4-5-20251001\"[^}]*gen_ai_token_type=\"output\"[^}]*} [1-9]");
     }
 }

@@ -28,8 +28,8 @@ final class MockProviders implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A request as a provider received it. */
-    record Received(String path, com.sun.net.httpserver.Headers headers, JsonNode body) {}
+    /** A request as a provider received it, and when ({@link System#nanoTime()}). */
+    record Received(String path, String query, com.sun.net.httpserver.Headers headers, JsonNode body, long nanos) {}
 
     final List<Received> received = new CopyOnWriteArrayList<>();
     final CountDownLatch slowStreamAbandoned = new CountDownLatch(1);
@@ -49,6 +49,20 @@ final class MockProviders implements AutoCloseable {
         server.createContext("/openai/fail/", ex -> handle(ex, e -> json(e.ex, 500, OPENAI_500)));
         server.createContext("/openai/unauthorized/", ex -> handle(ex, e -> json(e.ex, 401, OPENAI_401)));
         server.createContext("/openai/bad-request/", ex -> handle(ex, e -> json(e.ex, 400, OPENAI_400)));
+        server.createContext("/openai/late/", ex -> handle(ex, e -> {
+            sleep(1000);
+            openAiOk(e);
+        }));
+        server.createContext("/openai/sluggish/", ex -> handle(ex, e -> {
+            sleep(80);
+            openAiOk(e);
+        }));
+        server.createContext("/azure/", ex -> handle(ex, this::azure));
+        server.createContext("/gemini/ok/", ex -> handle(ex, e -> gemini(e, GeminiMode.OK)));
+        server.createContext("/gemini/error/", ex -> handle(ex, e -> gemini(e, GeminiMode.ERROR_EVENT)));
+        server.createContext("/gemini/truncated/", ex -> handle(ex, e -> gemini(e, GeminiMode.TRUNCATED)));
+        server.createContext("/gemini/down/", ex -> handle(ex, e -> json(e.ex, 503, GEMINI_503)));
+        server.createContext("/gemini/bad-request/", ex -> handle(ex, e -> json(e.ex, 400, GEMINI_400)));
         server.createContext("/anthropic/ok/", ex -> handle(ex, this::anthropicOk));
         server.createContext("/anthropic/down/", ex -> handle(ex, e -> down(e, ANTHROPIC_503)));
         server.createContext("/anthropic/error/", ex -> handle(ex, this::anthropicMidStreamError));
@@ -108,7 +122,7 @@ final class MockProviders implements AutoCloseable {
         try (ex) {
             byte[] bytes = ex.getRequestBody().readAllBytes();
             JsonNode body = JSON.readTree(bytes);
-            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders(), body));
+            received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestURI().getQuery(), ex.getRequestHeaders(), body, System.nanoTime()));
             h.handle(new Call(ex, body));
         }
     }
@@ -185,6 +199,19 @@ final class MockProviders implements AutoCloseable {
             sse(c.ex, (c.wantsToolCall() ? OPENAI_TOOL_STREAM : OPENAI_TEXT_STREAM).stream().map(d -> "data: " + d + "\n\n").toList(), 0);
         } else {
             json(c.ex, 200, c.wantsToolCall() ? OPENAI_TOOL : OPENAI_TEXT);
+        }
+    }
+
+    /** Azure OpenAI: the deployment in the path, api-version in the query, the key in api-key. */
+    private void azure(Call c) throws IOException {
+        String query = c.ex.getRequestURI().getQuery();
+        if (!c.ex.getRequestURI().getPath().matches("/azure/openai/deployments/[^/]+/(chat/completions|embeddings)")
+                || query == null || !query.startsWith("api-version=")) {
+            json(c.ex, 404, "{\"error\":{\"code\":\"404\",\"message\":\"Resource not found\"}}");
+        } else if (c.ex.getRequestHeaders().getFirst("api-key") == null) {
+            json(c.ex, 401, "{\"error\":{\"code\":\"401\",\"message\":\"Access denied due to invalid subscription key.\"}}");
+        } else {
+            openAiOk(c);
         }
     }
 
@@ -273,6 +300,80 @@ final class MockProviders implements AutoCloseable {
         List<String> frames = new java.util.ArrayList<>(frames(ANTHROPIC_TEXT_STREAM.subList(0, 4)));
         frames.add("event: error\ndata: " + ANTHROPIC_503 + "\n\n");
         sse(c.ex, frames, 0);
+    }
+
+    // ---- Gemini ---------------------------------------------------------------------------
+
+    static final String GEMINI_TEXT = """
+            {"candidates":[{"content":{"parts":[{"text":"Hello from Gemini."}],"role":"model"},"finishReason":"STOP",\
+            "avgLogprobs":-0.0412,"index":0}],"usageMetadata":{"promptTokenCount":12,"candidatesTokenCount":5,\
+            "totalTokenCount":40,"cachedContentTokenCount":8,"promptTokensDetails":[{"modality":"TEXT","tokenCount":12}],\
+            "thoughtsTokenCount":23},"modelVersion":"gemini-2.5-flash","responseId":"mZcwaO3dJ8OJ1dkP8bWvqA4"}""";
+
+    /** The signature Gemini attaches to a function call; the follow-up turn must carry it back. */
+    static final String GEMINI_SIGNATURE = "CiQB0e2Kb1+gd0Rv3EwT9mzyHk0fYwWlQZQj1w==";
+
+    static final String GEMINI_TOOL = """
+            {"candidates":[{"content":{"parts":[{"functionCall":{"name":"get_weather","args":{"location":"Paris"}},\
+            "thoughtSignature":"%s"}],"role":"model"},"finishReason":"STOP","index":0}],\
+            "usageMetadata":{"promptTokenCount":60,"candidatesTokenCount":15,"totalTokenCount":95,"thoughtsTokenCount":20},\
+            "modelVersion":"gemini-2.5-flash","responseId":"tool-resp-1"}""".formatted(GEMINI_SIGNATURE);
+
+    static final List<String> GEMINI_TEXT_STREAM = List.of(
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Hello\"}],\"role\":\"model\"},\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":12,\"totalTokenCount\":12,\"promptTokensDetails\":[{\"modality\":\"TEXT\",\"tokenCount\":12}]},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"stream-1\"}",
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\" from Gemini\"}],\"role\":\"model\"},\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":12,\"totalTokenCount\":12},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"stream-1\"}",
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"\"}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":12,\"candidatesTokenCount\":4,\"totalTokenCount\":30,\"cachedContentTokenCount\":8,\"thoughtsTokenCount\":14},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"stream-1\"}");
+
+    /** Text, then two parallel calls in one chunk (only the first signed), as Gemini streams them. */
+    static final List<String> GEMINI_TOOL_STREAM = List.of(
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"text\":\"Let me check.\"}],\"role\":\"model\"},\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":70,\"totalTokenCount\":70},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"stream-t\"}",
+            "{\"candidates\":[{\"content\":{\"parts\":[{\"functionCall\":{\"name\":\"get_weather\",\"args\":{\"location\":\"Paris\"}},\"thoughtSignature\":\"" + GEMINI_SIGNATURE + "\"},{\"functionCall\":{\"name\":\"get_time\",\"args\":{\"tz\":\"CET\"}}}],\"role\":\"model\"},\"finishReason\":\"STOP\",\"index\":0}],\"usageMetadata\":{\"promptTokenCount\":70,\"candidatesTokenCount\":25,\"totalTokenCount\":95},\"modelVersion\":\"gemini-2.5-flash\",\"responseId\":\"stream-t\"}");
+
+    static final String GEMINI_503 = "{\"error\":{\"code\":503,\"message\":\"The model is overloaded. Please try again later.\",\"status\":\"UNAVAILABLE\"}}";
+
+    static final String GEMINI_400 = "{\"error\":{\"code\":400,\"message\":\"* GenerateContentRequest.generation_config.temperature: must be between 0 and 2\",\"status\":\"INVALID_ARGUMENT\"}}";
+
+    private enum GeminiMode { OK, ERROR_EVENT, TRUNCATED }
+
+    /** Gemini: {@code /v1beta/models/{model}:generateContent} or {@code :streamGenerateContent?alt=sse}, key in x-goog-api-key. */
+    private void gemini(Call c, GeminiMode mode) throws IOException {
+        String path = c.ex.getRequestURI().getPath();
+        boolean stream = path.endsWith(":streamGenerateContent");
+        if (!path.matches(".*/v1beta/models/[^/:]+:(generateContent|streamGenerateContent)")
+                || (stream && !"alt=sse".equals(c.ex.getRequestURI().getQuery()))) {
+            json(c.ex, 404, "{\"error\":{\"code\":404,\"message\":\"Not found\",\"status\":\"NOT_FOUND\"}}");
+            return;
+        }
+        if (c.ex.getRequestHeaders().getFirst("x-goog-api-key") == null) {
+            json(c.ex, 403, "{\"error\":{\"code\":403,\"message\":\"Method doesn't allow unregistered callers.\",\"status\":\"PERMISSION_DENIED\"}}");
+            return;
+        }
+        boolean tools = c.body.has("tools") && !lastTurnAnswersACall(c.body);
+        if (!stream) {
+            json(c.ex, 200, tools ? GEMINI_TOOL : GEMINI_TEXT);
+            return;
+        }
+        List<String> chunks = tools ? GEMINI_TOOL_STREAM : GEMINI_TEXT_STREAM;
+        List<String> frames = new java.util.ArrayList<>();
+        switch (mode) {
+            case OK -> chunks.forEach(d -> frames.add("data: " + d + "\r\n\r\n"));
+            case ERROR_EVENT -> {
+                frames.add("data: " + chunks.get(0) + "\r\n\r\n");
+                frames.add("data: " + GEMINI_503 + "\r\n\r\n");
+            }
+            case TRUNCATED -> frames.add("data: " + chunks.get(0) + "\r\n\r\n");
+        }
+        sse(c.ex, frames, 0);
+    }
+
+    private static boolean lastTurnAnswersACall(JsonNode body) {
+        JsonNode contents = body.path("contents");
+        for (JsonNode part : contents.get(contents.size() - 1).path("parts")) {
+            if (part.has("functionResponse")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---- plumbing -------------------------------------------------------------------------

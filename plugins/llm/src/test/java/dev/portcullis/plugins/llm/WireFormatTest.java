@@ -216,4 +216,37 @@ class WireFormatTest {
         assertThat(new OpenAiAdapter(OpenAiAdapter.Flavour.OPENAI).parseError(502, "<html>bad gateway</html>".getBytes(StandardCharsets.UTF_8)).message())
                 .isEqualTo("the provider answered HTTP 502");
     }
+
+    @Test
+    void geminiUsageStopReasonsAndSignedCallIds() throws Exception {
+        ChatResponse r = new GeminiAdapter().parseResponse(MockProviders.GEMINI_TEXT.getBytes(StandardCharsets.UTF_8));
+        // thinking tokens are outside candidatesTokenCount on Gemini's wire, inside output here
+        assertThat(r.usage()).isEqualTo(new Usage(12, 28, 8, 23));
+        assertThat(r.stopReason()).isEqualTo(StopReason.END_TURN);
+        assertThat(GeminiWire.stopReason("STOP", true)).isEqualTo(StopReason.TOOL_USE);
+        assertThat(GeminiWire.stopReason("MAX_TOKENS", false)).isEqualTo(StopReason.MAX_TOKENS);
+        assertThat(GeminiWire.stopReason("SAFETY", false)).isEqualTo(StopReason.CONTENT_FILTER);
+
+        ChatResponse blocked = new GeminiAdapter().parseResponse(
+                "{\"promptFeedback\":{\"blockReason\":\"SAFETY\"},\"usageMetadata\":{\"promptTokenCount\":7}}".getBytes(StandardCharsets.UTF_8));
+        assertThat(blocked.content()).isEmpty();
+        assertThat(blocked.stopReason()).isEqualTo(StopReason.CONTENT_FILTER);
+        assertThatThrownBy(() -> new GeminiAdapter().parseResponse("{}".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("no candidates");
+
+        String signed = GeminiWire.newCallId(MockProviders.GEMINI_SIGNATURE);
+        assertThat(signed).matches("gmn_[A-Za-z0-9]{12}_[A-Za-z0-9_-]+");
+        assertThat(GeminiWire.signatureOf(signed)).isEqualTo(MockProviders.GEMINI_SIGNATURE);
+        assertThat(GeminiWire.signatureOf(GeminiWire.newCallId(null))).isNull();
+        assertThat(GeminiWire.signatureOf("call_abc")).isNull();
+        assertThat(GeminiWire.newCallId(null)).isNotEqualTo(GeminiWire.newCallId(null));
+
+        ChatRequest fromOpenAi = OpenAiWire.readRequest(parse("{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":["
+                + "{\"type\":\"text\",\"text\":\"What is this?\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64,iVBORw0K\"}},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/cat.webp\"}}]}]}"));
+        JsonNode parts = GeminiWire.writeRequest(fromOpenAi).path("contents").get(0).path("parts");
+        assertThat(parts.get(1).path("inlineData").path("mimeType").asText()).isEqualTo("image/png");
+        assertThat(parts.get(1).path("inlineData").path("data").asText()).isEqualTo("iVBORw0K");
+        assertThat(parts.get(2).path("fileData").path("mimeType").asText()).isEqualTo("image/webp");
+        assertThat(parts.get(2).path("fileData").path("fileUri").asText()).isEqualTo("https://example.com/cat.webp");
+    }
 }
