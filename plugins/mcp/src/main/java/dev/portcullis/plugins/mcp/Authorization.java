@@ -37,6 +37,20 @@ final class Authorization {
         return authorizers.isEmpty();
     }
 
+    /** The attached authorizers that inspect tool results (see {@link ResultInspector}). */
+    List<ResultInspector> inspectors() {
+        List<ResultInspector> out = null;
+        for (McpAuthorizer a : authorizers) {
+            if (a instanceof ResultInspector i) {
+                if (out == null) {
+                    out = new ArrayList<>(1);
+                }
+                out.add(i);
+            }
+        }
+        return out == null ? List.of() : out;
+    }
+
     /** Whether every authorizer lets the client see {@code definition}. */
     boolean visible(McpKind kind, String server, String name, JsonNode definition) {
         if (authorizers.isEmpty()) {
@@ -73,7 +87,9 @@ final class Authorization {
             if (!d.allowed()) {
                 return d;
             }
-            last = d;
+            if (d.rule() != null || last.rule() == null) {
+                last = d; // an allow without a rule does not hide the rule that allowed before it
+            }
         }
         return last;
     }

@@ -3,6 +3,7 @@ package dev.portcullis.plugins.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.spi.TraceSpan;
 import dev.portcullis.spi.EventSource;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.SseEvent;
@@ -22,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,11 +46,14 @@ final class Federation implements AutoCloseable {
     static final List<String> VERSIONS = List.of("2025-11-25", "2025-06-18", "2025-03-26");
 
     private static final int MAX_UPSTREAM_MESSAGE = 16 << 20;
+    /** How long opening the GET stream waits for upstream answers before relaying those still pending lazily. */
+    private static final Duration STREAM_OPEN_WAIT = Duration.ofMillis(500);
     private static final List<String> CAPABILITIES = List.of("tools", "resources", "prompts", "logging", "completions");
 
     private final Map<String, Upstream> upstreams;
     private final Names names;
     private final ResourceRoutes resources = new ResourceRoutes();
+    private final ParamHeaders paramHeaders = new ParamHeaders();
     private final ExecutorService fanout = Executors.newVirtualThreadPerTaskExecutor();
     private final Duration timeout;
     private final String serverVersion;
@@ -65,7 +70,7 @@ final class Federation implements AutoCloseable {
 
     // ---------------------------------------------------------------- initialize
 
-    Initialized initialize(JsonNode request, String subject, long now) {
+    Initialized initialize(Requester rq, JsonNode request, String subject, long now) {
         JsonNode params = request.get("params");
         if (params == null || !params.isObject() || !params.path("protocolVersion").isTextual()) {
             throw new McpException(400, JsonRpc.INVALID_PARAMS, "initialize needs params.protocolVersion");
@@ -78,7 +83,7 @@ final class Federation implements AutoCloseable {
 
         Map<String, Future<Joining>> pending = new LinkedHashMap<>();
         for (Upstream u : upstreams.values()) {
-            pending.put(u.name(), fanout.submit(() -> join(u, message, request.get("id"))));
+            pending.put(u.name(), fanout.submit(() -> join(rq, u, message, request.get("id"))));
         }
         Map<String, Session.Joined> joined = new LinkedHashMap<>();
         ObjectNode capabilities = JsonRpc.NODES.objectNode();
@@ -110,10 +115,10 @@ final class Federation implements AutoCloseable {
 
     private record Joining(Session.Joined joined, JsonNode result) {}
 
-    private Joining join(Upstream u, byte[] initialize, JsonNode id) throws IOException {
+    private Joining join(Requester rq, Upstream u, byte[] initialize, JsonNode id) throws IOException {
         String sessionId;
         JsonNode response;
-        try (Upstream.Reply r = u.post(null, null, initialize)) {
+        try (Upstream.Reply r = u.post(rq, null, null, initialize)) {
             if (!r.ok()) {
                 throw new IOException("initialize answered HTTP " + r.status());
             }
@@ -127,7 +132,7 @@ final class Federation implements AutoCloseable {
         String version = result.path("protocolVersion").asText(null);
         List<String> caps = new ArrayList<>();
         result.path("capabilities").fieldNames().forEachRemaining(caps::add);
-        try (Upstream.Reply r = u.post(sessionId, version, JsonRpc.bytes(JsonRpc.notification("notifications/initialized", null)))) {
+        try (Upstream.Reply r = u.post(rq, sessionId, version, JsonRpc.bytes(JsonRpc.notification("notifications/initialized", null)))) {
             if (!r.ok()) {
                 throw new IOException("notifications/initialized answered HTTP " + r.status());
             }
@@ -170,7 +175,7 @@ final class Federation implements AutoCloseable {
                 case "resources/read", "resources/subscribe", "resources/unsubscribe" ->
                         call(ex, s, msg, single, McpKind.RESOURCE, "uri");
                 case "completion/complete" -> complete(ex, s, msg, single);
-                case "logging/setLevel" -> broadcastRequest(s, msg, "logging");
+                case "logging/setLevel" -> broadcastRequest(Requester.of(ex), s, msg, "logging");
                 case "initialize" -> throw new McpException(400, JsonRpc.INVALID_REQUEST, "the session is already initialized");
                 default -> throw new McpException(200, JsonRpc.METHOD_NOT_FOUND, "method not found: " + method);
             };
@@ -254,7 +259,23 @@ final class Federation implements AutoCloseable {
     }
 
     private Outcome forward(Exchange ex, Session s, boolean single, McpCall call, JsonNode message) {
-        McpDecision decision = new Authorization(ex).authorize(call);
+        // one client span per forwarded call (MCP and GenAI conventions); it ends when the answer starts
+        try (TraceSpan span = ex.startSpan(call.method() + " " + call.publicName())
+                .attribute("mcp.method.name", call.method()).attribute("mcp.server.name", call.server())
+                .attribute(call.kind() == McpKind.TOOL ? "gen_ai.tool.name" : "mcp.item.name", call.publicName())
+                .attribute("gen_ai.operation.name", call.kind() == McpKind.TOOL ? "execute_tool" : null)) {
+            try {
+                return forwardTraced(ex, s, single, call, message);
+            } catch (RuntimeException e) {
+                span.error(e instanceof McpException ? "mcp_error" : e.getClass().getSimpleName(), e.getMessage());
+                throw e;
+            }
+        }
+    }
+
+    private Outcome forwardTraced(Exchange ex, Session s, boolean single, McpCall call, JsonNode message) {
+        Authorization auth = new Authorization(ex);
+        McpDecision decision = auth.authorize(call);
         if (single) {
             ex.attributes().set(McpAttributes.CALL, call);
             ex.attributes().set(McpAttributes.DECISION, decision);
@@ -272,7 +293,7 @@ final class Federation implements AutoCloseable {
         Upstream u = upstreams.get(call.server());
         Upstream.Reply r;
         try {
-            r = u.post(joined.sessionId(), joined.version(), JsonRpc.bytes(message));
+            r = u.post(Requester.of(ex), joined.sessionId(), joined.version(), JsonRpc.bytes(message));
         } catch (IOException e) {
             throw unreachable(u.name(), e);
         }
@@ -284,11 +305,25 @@ final class Federation implements AutoCloseable {
             r.close();
             throw new McpException(502, JsonRpc.GATEWAY_ERROR, "upstream '" + u.name() + "' answered HTTP " + r.status());
         }
+        List<ResultInspector> inspectors = call.kind() == McpKind.TOOL ? auth.inspectors() : List.of();
+        ResultScreen screen = inspectors.isEmpty() ? null : new ResultScreen(ex, call, inspectors, message.get("id"));
         if (r.isEventStream()) {
-            return new Outcome.Events(new RelayedEvents(u.name(), r, MAX_UPSTREAM_MESSAGE));
+            return new Outcome.Events(new RelayedEvents(u.name(), r, MAX_UPSTREAM_MESSAGE, screen == null ? null : screen::screenData, true));
         }
         if (r.isJson()) {
-            return new Outcome.Passthrough(r);
+            if (screen == null) {
+                return new Outcome.Passthrough(r);
+            }
+            try (r) {
+                byte[] body = r.body().readNBytes(MAX_UPSTREAM_MESSAGE + 1);
+                if (body.length > MAX_UPSTREAM_MESSAGE) {
+                    throw new McpException(502, JsonRpc.GATEWAY_ERROR, "upstream '" + u.name() + "' answered more than "
+                            + MAX_UPSTREAM_MESSAGE + " bytes");
+                }
+                return Outcome.ok(screen.screen(JsonRpc.MAPPER.readTree(body)));
+            } catch (IOException e) {
+                throw unreachable(u.name(), e);
+            }
         }
         r.close();
         throw new McpException(502, JsonRpc.GATEWAY_ERROR, "upstream '" + u.name() + "' answered an unexpected content type");
@@ -346,6 +381,7 @@ final class Federation implements AutoCloseable {
             }
         }
         String method = msg.get("method").textValue();
+        Requester rq = Requester.of(ex);
         Map<String, Future<JsonNode>> pending = new LinkedHashMap<>();
         for (Map.Entry<String, String> c : cursors.entrySet()) {
             Session.Joined joined = s.upstreams().get(c.getKey());
@@ -361,7 +397,7 @@ final class Federation implements AutoCloseable {
                 p.set("_meta", params.get("_meta"));
             }
             byte[] request = JsonRpc.bytes(JsonRpc.request(msg.get("id"), method, p));
-            pending.put(u.name(), fanout.submit(() -> exchangeJson(u, joined, request, msg.get("id"))));
+            pending.put(u.name(), fanout.submit(() -> exchangeJson(rq, u, joined, request, msg.get("id"))));
         }
         Authorization auth = new Authorization(ex);
         ArrayNode items = JsonRpc.NODES.arrayNode();
@@ -423,18 +459,34 @@ final class Federation implements AutoCloseable {
             return item;
         }
         String name = item.path("name").asText(null);
-        if (name == null || !auth.visible(kind, server, name, item)) {
+        if (name == null) {
+            return null;
+        }
+        String publicName = names.publicName(server, name);
+        if (kind == McpKind.TOOL) {
+            // learned even when hidden here: a caller's call rules may still allow the call
+            paramHeaders.learn(publicName, item.get("inputSchema"));
+            if (upstreams.get(server) instanceof StatelessUpstream su) {
+                su.learn(name, item.get("inputSchema"));
+            }
+        }
+        if (!auth.visible(kind, server, name, item)) {
             return null;
         }
         ObjectNode out = item.deepCopy();
-        out.put("name", names.publicName(server, name));
+        out.put("name", publicName);
         return out;
+    }
+
+    /** The {@code x-mcp-header} annotations of the tools listed on this node. */
+    ParamHeaders paramHeaders() {
+        return paramHeaders;
     }
 
     // ---------------------------------------------------------------- notifications, responses
 
     /** A client notification: {@code initialized} was already sent upstream; others go to every upstream. */
-    void notify(Session s, JsonNode msg) {
+    void notify(Requester rq, Session s, JsonNode msg) {
         if ("notifications/initialized".equals(msg.get("method").textValue())) {
             return;
         }
@@ -444,7 +496,7 @@ final class Federation implements AutoCloseable {
             Upstream u = upstreams.get(e.getKey());
             if (u != null) {
                 sent.add(fanout.submit(() -> {
-                    try (Upstream.Reply r = u.post(e.getValue().sessionId(), e.getValue().version(), bytes)) {
+                    try (Upstream.Reply r = u.post(rq, e.getValue().sessionId(), e.getValue().version(), bytes)) {
                         return r.status();
                     }
                 }));
@@ -456,7 +508,7 @@ final class Federation implements AutoCloseable {
     }
 
     /** A client's answer to a server-to-client request, sent back to the upstream that asked. */
-    void respond(Session s, JsonNode msg) {
+    void respond(Requester rq, Session s, JsonNode msg) {
         ServerRequests.Origin origin = ServerRequests.inbound(msg.get("id"));
         Session.Joined joined = origin == null ? null : s.upstreams().get(origin.server());
         Upstream u = origin == null ? null : upstreams.get(origin.server());
@@ -465,7 +517,7 @@ final class Federation implements AutoCloseable {
         }
         ObjectNode restored = ((ObjectNode) msg).deepCopy();
         restored.set("id", origin.id());
-        try (Upstream.Reply r = u.post(joined.sessionId(), joined.version(), JsonRpc.bytes(restored))) {
+        try (Upstream.Reply r = u.post(rq, joined.sessionId(), joined.version(), JsonRpc.bytes(restored))) {
             if (r.status() == 404 && joined.sessionId() != null) {
                 throw new SessionGoneException(u.name());
             }
@@ -477,13 +529,13 @@ final class Federation implements AutoCloseable {
         }
     }
 
-    private Outcome broadcastRequest(Session s, JsonNode msg, String capability) {
+    private Outcome broadcastRequest(Requester rq, Session s, JsonNode msg, String capability) {
         List<Future<JsonNode>> sent = new ArrayList<>();
         byte[] bytes = JsonRpc.bytes(msg);
         for (Map.Entry<String, Session.Joined> e : s.upstreams().entrySet()) {
             Upstream u = upstreams.get(e.getKey());
             if (u != null && e.getValue().has(capability)) {
-                sent.add(fanout.submit(() -> exchangeJson(u, e.getValue(), bytes, msg.get("id"))));
+                sent.add(fanout.submit(() -> exchangeJson(rq, u, e.getValue(), bytes, msg.get("id"))));
             }
         }
         for (Future<JsonNode> f : sent) {
@@ -494,37 +546,101 @@ final class Federation implements AutoCloseable {
 
     // ---------------------------------------------------------------- GET stream, DELETE
 
-    /** The merged server-initiated streams of all upstreams that offer one, or null when none does. */
-    EventSource openStream(Session s) {
-        Map<String, Future<Upstream.Reply>> pending = new LinkedHashMap<>();
+    /**
+     * The merged server-initiated streams of all upstreams that offer one, or null when none does.
+     * With a {@code Last-Event-ID} made by the gateway: a POST stream's id resumes that one
+     * upstream's stream; a merged stream's id resumes every upstream, each from its own last id.
+     */
+    EventSource openStream(Requester rq, Session s, String lastEventId) {
+        EventIds.Resume resume = EventIds.parse(lastEventId);
+        boolean post = resume != null && resume.post();
+        Map<String, CompletableFuture<Upstream.Reply>> pending = new LinkedHashMap<>();
+        Map<String, String> resumedFrom = new LinkedHashMap<>();
         for (Map.Entry<String, Session.Joined> e : s.upstreams().entrySet()) {
             Upstream u = upstreams.get(e.getKey());
-            if (u != null) {
-                pending.put(u.name(), fanout.submit(() -> u.get(e.getValue().sessionId(), e.getValue().version())));
-            }
-        }
-        List<EventSource> streams = new ArrayList<>();
-        for (Map.Entry<String, Future<Upstream.Reply>> e : pending.entrySet()) {
-            Upstream.Reply r = await(e.getKey(), e.getValue());
-            if (r == null) {
+            String from = resume == null ? null : resume.ids().get(e.getKey());
+            if (u == null || post && from == null) {
                 continue;
             }
-            if (r.ok() && r.isEventStream()) {
-                streams.add(new RelayedEvents(e.getKey(), r, MAX_UPSTREAM_MESSAGE));
-            } else {
-                r.close();
+            if (from != null) {
+                resumedFrom.put(e.getKey(), from);
+            }
+            pending.put(u.name(), CompletableFuture.supplyAsync(() -> {
+                try {
+                    return u.get(rq, e.getValue().sessionId(), e.getValue().version(), from);
+                } catch (IOException ex) {
+                    throw new java.io.UncheckedIOException(ex);
+                }
+            }, fanout));
+        }
+        // Wait briefly for the upstreams' answers, to refuse at once when none offers a stream. Some
+        // servers send a stream's headers only with its first event: those still pending are opened
+        // by the merged stream's readers, however long they take.
+        long deadline = System.nanoTime() + STREAM_OPEN_WAIT.toNanos();
+        List<MergedEvents.Opener> openers = new ArrayList<>();
+        for (Map.Entry<String, CompletableFuture<Upstream.Reply>> e : pending.entrySet()) {
+            String server = e.getKey();
+            CompletableFuture<Upstream.Reply> f = e.getValue();
+            try {
+                Upstream.Reply r = post ? f.get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        : f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                RelayedEvents opened = relay(server, r, post);
+                if (opened != null) {
+                    openers.add(() -> opened);
+                }
+            } catch (TimeoutException t) {
+                if (post) {
+                    f.thenAccept(Upstream.Reply::close);
+                    continue;
+                }
+                openers.add(() -> {
+                    try {
+                        return relay(server, f.get(), false);
+                    } catch (InterruptedException i) {
+                        f.thenAccept(Upstream.Reply::close); // the client left first: release it when it comes
+                        throw i;
+                    } catch (ExecutionException x) {
+                        LOG.debug("MCP upstream {} offers no stream: {}", server, String.valueOf(x.getCause()));
+                        return null;
+                    }
+                });
+            } catch (ExecutionException x) {
+                LOG.warn("MCP upstream {} failed: {}", server, String.valueOf(x.getCause()));
+            } catch (InterruptedException i) {
+                Thread.currentThread().interrupt();
+                pending.values().forEach(p -> p.thenAccept(Upstream.Reply::close));
+                return null;
             }
         }
-        return streams.isEmpty() ? null : new MergedEvents(streams);
+        if (openers.isEmpty()) {
+            return null;
+        }
+        if (post) {
+            try {
+                return openers.get(0).open();
+            } catch (IOException | InterruptedException e) {
+                return null;
+            }
+        }
+        return new MergedEvents(openers, resumedFrom);
+    }
+
+    /** An upstream's stream answer as relayed events, or null (released) when it is not one. */
+    private static RelayedEvents relay(String server, Upstream.Reply r, boolean gatewayIds) {
+        if (r.ok() && r.isEventStream()) {
+            return new RelayedEvents(server, r, MAX_UPSTREAM_MESSAGE, null, gatewayIds);
+        }
+        r.close();
+        return null;
     }
 
     /** Ends every upstream session behind {@code s}. */
-    void end(Session s) {
+    void end(Requester rq, Session s) {
         List<Future<Integer>> sent = new ArrayList<>();
         for (Map.Entry<String, Session.Joined> e : s.upstreams().entrySet()) {
             Upstream u = upstreams.get(e.getKey());
             if (u != null && e.getValue().sessionId() != null) {
-                sent.add(fanout.submit(() -> u.delete(e.getValue().sessionId(), e.getValue().version())));
+                sent.add(fanout.submit(() -> u.delete(rq, e.getValue().sessionId(), e.getValue().version())));
             }
         }
         for (Future<Integer> f : sent) {
@@ -535,8 +651,8 @@ final class Federation implements AutoCloseable {
     // ---------------------------------------------------------------- plumbing
 
     /** Sends a request and waits for its response, whether the upstream answers with JSON or events. */
-    private JsonNode exchangeJson(Upstream u, Session.Joined joined, byte[] request, JsonNode id) throws IOException {
-        try (Upstream.Reply r = u.post(joined.sessionId(), joined.version(), request)) {
+    private JsonNode exchangeJson(Requester rq, Upstream u, Session.Joined joined, byte[] request, JsonNode id) throws IOException {
+        try (Upstream.Reply r = u.post(rq, joined.sessionId(), joined.version(), request)) {
             if (r.status() == 404 && joined.sessionId() != null) {
                 throw new IOException("upstream session expired");
             }
@@ -544,6 +660,13 @@ final class Federation implements AutoCloseable {
                 throw new IOException("answered HTTP " + r.status());
             }
             return readResponse(u.name(), r, id);
+        }
+    }
+
+    /** The response to {@code id} in a reply (for upstream adapters). */
+    static JsonNode readResponseOf(String server, Upstream.Reply r, JsonNode id) throws IOException {
+        try (r) {
+            return readResponse(server, r, id);
         }
     }
 
@@ -592,6 +715,7 @@ final class Federation implements AutoCloseable {
     }
 
     private static McpException unreachable(String server, IOException e) {
+        LOG.warn("MCP upstream {} could not be called: {}", server, e.getMessage()); // e.g. its token endpoint refused
         if (e instanceof HttpTimeoutException) {
             return new McpException(504, JsonRpc.GATEWAY_ERROR, "upstream '" + server + "' did not answer in time");
         }
@@ -601,6 +725,7 @@ final class Federation implements AutoCloseable {
     @Override
     public void close() {
         fanout.shutdownNow();
+        upstreams.values().forEach(Upstream::close);
     }
 
     /** Pagination cursors of a merged listing: each unfinished upstream's own cursor, in one token. */

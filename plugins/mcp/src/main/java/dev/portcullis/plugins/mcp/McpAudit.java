@@ -1,74 +1,95 @@
 package dev.portcullis.plugins.mcp;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.spi.AuditEvent;
+import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.mcp.McpCall;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Records MCP access decisions: one JSON line per decision on the {@code portcullis.audit} logger
- * and the counter {@code portcullis.mcp.decisions{server,tool,decision}}. Argument values never
- * reach the log (they may hold secrets or personal data): only their keys do.
+ * Records MCP access decisions in the gateway's audit log (layer {@code mcp}, event
+ * {@code mcp.decision}, so they appear in {@code GET /api/audit}) and counts them in
+ * {@code portcullis.mcp.decisions{server,tool,decision}}. Argument values never reach the log
+ * (they may hold secrets or personal data): only their keys do.
  */
 final class McpAudit {
 
-    static final Logger AUDIT = LoggerFactory.getLogger("portcullis.audit");
+    static final String LAYER = "mcp";
+    static final String EVENT = "mcp.decision";
     static final String METRIC = "portcullis.mcp.decisions";
 
     private final String policy;
+    private final AuditLog log;
     private final MeterRegistry meters;
     private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
-    McpAudit(String policy, MeterRegistry meters) {
+    McpAudit(String policy, AuditLog log, MeterRegistry meters) {
         this.policy = policy;
+        this.log = log;
         this.meters = meters;
     }
 
     /**
-     * Records one decision.
+     * Records one call decision.
      *
-     * @param decision {@code allow}, {@code deny} or {@code shadow-deny} (would have denied)
+     * @param decision {@code allow}, {@code deny}, {@code shadow-deny} (would have denied) or {@code flag}
      * @param rule     the rule that decided (may be null)
      * @param reason   why, without argument values
      */
-    void decision(Exchange ex, McpCall call, String subject, String agent, Collection<String> tasks,
-            String decision, String rule, String reason) {
+    void decision(Exchange ex, McpCall call, String agent, Collection<String> tasks, String decision, String rule, String reason) {
         String tool = call.server() + Names.SEPARATOR + call.name();
-        counters.computeIfAbsent(call.server() + '\n' + tool + '\n' + decision, k -> Counter.builder(METRIC)
+        count(call.server(), tool, decision);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("method", call.method());
+        details.put("server", call.server());
+        details.put("tool", tool);
+        put(details, "rule", rule);
+        put(details, "agent", agent);
+        if (tasks != null) {
+            details.put("tasks", String.join(",", tasks));
+        }
+        details.put("argumentKeys", String.join(",", call.arguments().keySet()));
+        log.record(AuditEvent.of(ex, LAYER, EVENT, decision, policy, reason, details));
+    }
+
+    /** Records a decision about a listed tool (hidden or flagged while listing): no call, no arguments. */
+    void listing(Exchange ex, String server, String tool, String decision, String rule, String reason) {
+        count(server, tool, decision);
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("method", "tools/list");
+        details.put("server", server);
+        details.put("tool", tool);
+        put(details, "rule", rule);
+        log.record(AuditEvent.of(ex, LAYER, EVENT, decision, policy, reason, details));
+    }
+
+    /** Counts an item hidden from a listing (tool, prompt or resource), without an audit event. */
+    void countHidden(String server, String name, String decision) {
+        count(server, name, decision);
+    }
+
+    /** The audit log, for events that are not call decisions (operator approvals). */
+    AuditLog log() {
+        return log;
+    }
+
+    private void count(String server, String tool, String decision) {
+        counters.computeIfAbsent(server + '\n' + tool + '\n' + decision, k -> Counter.builder(METRIC)
                 .description("MCP access decisions of the gateway's policies")
-                .tag("server", call.server())
+                .tag("server", server)
                 .tag("tool", tool)
                 .tag("decision", decision)
                 .register(meters)).increment();
-        if (!AUDIT.isInfoEnabled()) {
-            return;
+    }
+
+    private static void put(Map<String, String> m, String k, String v) {
+        if (v != null) {
+            m.put(k, v);
         }
-        ObjectNode line = JsonRpc.NODES.objectNode();
-        line.put("event", "mcp.decision");
-        line.put("policy", policy);
-        line.put("requestId", ex.requestId());
-        line.put("route", ex.route().name());
-        line.put("subject", subject);
-        line.put("agent", agent);
-        if (tasks != null) {
-            ArrayNode t = line.putArray("tasks");
-            tasks.forEach(t::add);
-        }
-        line.put("method", call.method());
-        line.put("server", call.server());
-        line.put("tool", tool);
-        line.put("decision", decision);
-        line.put("rule", rule);
-        line.put("reason", reason);
-        ArrayNode keys = line.putArray("argumentKeys");
-        call.arguments().keySet().forEach(keys::add);
-        AUDIT.info(line.toString());
     }
 }

@@ -43,9 +43,11 @@ final class McpBackend implements Backend {
     private final int maxBatch;
     private final ObjectReader reader = JsonRpc.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private final AutoCloseable resources;
+    private final Stateless stateless;
 
-    McpBackend(Federation federation, Sessions sessions, McpBackendConfig config, AutoCloseable resources) {
+    McpBackend(Federation federation, Sessions sessions, McpBackendConfig config, String serverVersion, AutoCloseable resources) {
         this.federation = federation;
+        this.stateless = new Stateless(federation, serverVersion);
         this.sessions = sessions;
         this.allowedOrigins = config.allowedOrigins() == null ? null
                 : config.allowedOrigins().stream().map(o -> o.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
@@ -80,6 +82,12 @@ final class McpBackend implements Backend {
             ex.attributes().set(Names.UNPREFIXED, Boolean.TRUE);
         }
         String sessionId = req.headers().get(SESSION_HEADER);
+        String version = req.headers().get(VERSION_HEADER);
+        if (version != null && Stateless.MODERN.contains(version) && !req.method().equals("POST")) {
+            Response r = error(405, JsonRpc.GATEWAY_ERROR, "protocol " + version + " has no GET stream and no sessions: use POST");
+            r.headers().set("Allow", "POST");
+            return r;
+        }
         try {
             return switch (req.method()) {
                 case "POST" -> post(ex, sessionId);
@@ -95,7 +103,9 @@ final class McpBackend implements Backend {
             ObjectNode err = JsonRpc.error(null, e.code, e.getMessage());
             return json(e.httpStatus, err);
         } catch (SessionGoneException e) {
-            sessions.delete(sessionId);
+            if (sessionId != null) {
+                sessions.delete(sessionId);
+            }
             return error(404, JsonRpc.GATEWAY_ERROR, "session expired: " + e.getMessage() + "; initialize again");
         } catch (StoreUnavailableException e) {
             return error(503, JsonRpc.GATEWAY_ERROR, "the session store is unavailable; try again later");
@@ -126,6 +136,13 @@ final class McpBackend implements Backend {
         if (root == null || root.isMissingNode()) {
             return error(400, JsonRpc.PARSE_ERROR, "parse error: empty body");
         }
+        if (Stateless.isModern(req.headers().get(VERSION_HEADER), root)) {
+            Stateless.Answer a = stateless.handle(ex, root); // no session: any Mcp-Session-Id is ignored
+            if (a.events() != null) {
+                return events(a.events());
+            }
+            return a.message() == null ? accepted() : json(a.status(), a.message());
+        }
         return root.isArray() ? batch(ex, sessionId, root) : single(ex, sessionId, root);
     }
 
@@ -140,11 +157,11 @@ final class McpBackend implements Backend {
         Session s = session(ex, sessionId);
         switch (kind) {
             case NOTIFICATION -> {
-                federation.notify(s, msg);
+                federation.notify(Requester.of(ex), s, msg);
                 return accepted();
             }
             case RESPONSE -> {
-                federation.respond(s, msg);
+                federation.respond(Requester.of(ex), s, msg);
                 return accepted();
             }
             default -> {
@@ -155,7 +172,7 @@ final class McpBackend implements Backend {
     }
 
     private Response initialize(Exchange ex, JsonNode msg) {
-        Federation.Initialized init = federation.initialize(msg, subject(ex), ex.clock().millis() / 1000);
+        Federation.Initialized init = federation.initialize(Requester.of(ex), msg, subject(ex), ex.clock().millis() / 1000);
         ex.attributes().set(McpAttributes.METHOD, "initialize");
         String id = sessions.create(init.session());
         Response r = json(200, init.response());
@@ -183,8 +200,8 @@ final class McpBackend implements Backend {
         List<JsonNode> requests = new ArrayList<>();
         for (JsonNode m : batch) {
             switch (JsonRpc.kind(m)) {
-                case NOTIFICATION -> federation.notify(s, m);
-                case RESPONSE -> federation.respond(s, m);
+                case NOTIFICATION -> federation.notify(Requester.of(ex), s, m);
+                case RESPONSE -> federation.respond(Requester.of(ex), s, m);
                 default -> requests.add(m);
             }
         }
@@ -208,7 +225,7 @@ final class McpBackend implements Backend {
             return error(406, JsonRpc.INVALID_REQUEST, "Accept must allow text/event-stream");
         }
         Session s = session(ex, sessionId);
-        var stream = federation.openStream(s);
+        var stream = federation.openStream(Requester.of(ex), s, ex.request().headers().get("Last-Event-ID"));
         if (stream == null) {
             Response r = error(405, JsonRpc.GATEWAY_ERROR, "no upstream offers a server-initiated stream");
             r.headers().set("Allow", "POST, DELETE");
@@ -219,7 +236,7 @@ final class McpBackend implements Backend {
 
     private Response delete(Exchange ex, String sessionId) {
         Session s = session(ex, sessionId);
-        federation.end(s);
+        federation.end(Requester.of(ex), s);
         sessions.delete(sessionId);
         return new Response(200, new Headers(2), Body.empty());
     }

@@ -4,6 +4,7 @@ import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.BackendFactory;
 import dev.portcullis.spi.PluginContext;
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -35,13 +36,21 @@ public final class McpBackendFactory implements BackendFactory<McpBackendConfig>
                 .build();
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
         for (McpServerConfig s : config.servers()) {
-            upstreams.put(s.name(), new Upstream(s, client, config.requestTimeout()));
+            Upstream u;
+            if (s.stdio()) {
+                u = new StdioUpstream(s, context.configDir(), config.requestTimeout());
+            } else {
+                HttpUpstream http = new HttpUpstream(s, UpstreamCredential.of(s.auth(), client, Clock.systemUTC()), client,
+                        config.requestTimeout());
+                u = s.stateless() ? new StatelessUpstream(http, VERSION) : http;
+            }
+            upstreams.put(s.name(), u);
         }
         Federation federation = new Federation(upstreams, config.requestTimeout(), VERSION, config.prefixed());
         // one key space per set of servers: a session only continues where the same servers stand
         String scope = Integer.toHexString(upstreams.keySet().hashCode());
         Sessions sessions = new Sessions(context.store(config.store()), scope, config.sessionTtl());
-        return new McpBackend(federation, sessions, config, client::shutdownNow);
+        return new McpBackend(federation, sessions, config, VERSION, client::shutdownNow);
     }
 
     @Override

@@ -27,7 +27,23 @@ public record TbacConfig(
         @JsonPropertyDescription("Claim naming the agent (default sub)") String agentClaim,
         @JsonPropertyDescription("enforce (default) or shadow") String mode,
         @JsonPropertyDescription("State store for quotas (default: default)") String store,
-        @JsonPropertyDescription("Task name to its rules") Map<String, Task> tasks) implements Validatable {
+        @JsonPropertyDescription("Task name to its rules") Map<String, Task> tasks,
+        @JsonPropertyDescription("Tools refused while another layer holds the agent tainted (cross-layer)") Taint taint)
+        implements Validatable {
+
+    /**
+     * Cross-layer tightening: while the agent carries a taint mark in {@code store} (the AI gate's
+     * {@code prompt-guard} with {@code taint:} sets one when it finds an injected prompt), calls to
+     * these tools are refused, naming the mark, whatever the tasks allow.
+     *
+     * @param sensitive globs over federated tool names, e.g. {@code mail_*}
+     */
+    public record Taint(List<String> sensitive) {
+        /** Null becomes empty. */
+        public Taint {
+            sensitive = sensitive == null ? List.of() : List.copyOf(sensitive);
+        }
+    }
 
     /** Defaults as documented. */
     public TbacConfig {

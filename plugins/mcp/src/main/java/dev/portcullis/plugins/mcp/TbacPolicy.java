@@ -1,5 +1,6 @@
 package dev.portcullis.plugins.mcp;
 
+import dev.portcullis.spi.Taints;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Policy;
@@ -32,7 +33,11 @@ final class TbacPolicy implements Policy {
     private final StateStore store;
     private final McpAudit audit;
 
+    /** Tools refused while the agent is tainted; null when the policy has no taint rule. */
+    private final Globs sensitive;
+
     TbacPolicy(TbacConfig config, StateStore store, McpAudit audit) {
+        this.sensitive = config.taint() == null || config.taint().sensitive().isEmpty() ? null : Globs.of(config.taint().sensitive());
         this.config = config;
         this.store = store;
         this.audit = audit;
@@ -55,7 +60,7 @@ final class TbacPolicy implements Policy {
         String subject = identity == null ? null : identity.subject();
         Object agentClaim = identity == null ? null : identity.claim(config.agentClaim());
         String agent = agentClaim instanceof String s && !s.isEmpty() ? s : subject;
-        McpAuthorizers.attach(exchange, new Caller(identity != null, subject, agent == null ? "anonymous" : agent, granted, mine));
+        McpAuthorizers.attach(exchange, new Caller(identity != null, agent == null ? "anonymous" : agent, granted, mine));
         return Verdict.proceed();
     }
 
@@ -80,14 +85,12 @@ final class TbacPolicy implements Policy {
     private final class Caller implements McpAuthorizer {
 
         private final boolean authenticated;
-        private final String subject;
         private final String agent;
         private final List<String> granted;
         private final List<CompiledTask> tasks;
 
-        Caller(boolean authenticated, String subject, String agent, List<String> granted, List<CompiledTask> tasks) {
+        Caller(boolean authenticated, String agent, List<String> granted, List<CompiledTask> tasks) {
             this.authenticated = authenticated;
-            this.subject = subject;
             this.agent = agent;
             this.granted = granted;
             this.tasks = tasks;
@@ -95,9 +98,6 @@ final class TbacPolicy implements Policy {
 
         @Override
         public boolean visible(Exchange exchange, McpItem item) {
-            if (config.shadow()) {
-                return true;
-            }
             String name = item.server() + Names.SEPARATOR + item.name();
             boolean bare = unprefixed(exchange);
             for (CompiledTask t : tasks) {
@@ -105,18 +105,47 @@ final class TbacPolicy implements Policy {
                     return true;
                 }
             }
-            return false;
+            // counted, not audited item by item: a listing would write one event per hidden item
+            audit.countHidden(item.server(), name, config.shadow() ? "shadow-hide" : "hide");
+            return config.shadow();
         }
 
         @Override
         public McpDecision authorize(Exchange exchange, McpCall call) {
-            Decided d = decide(call, unprefixed(exchange));
+            Decided d = tainted(exchange, call);
+            if (d == null) {
+                d = decide(call, unprefixed(exchange));
+            }
             String decision = d.allowed() ? "allow" : config.shadow() ? "shadow-deny" : "deny";
-            audit.decision(exchange, call, subject, agent, granted, decision, d.rule(), d.auditReason());
+            audit.decision(exchange, call, agent, granted, decision, d.rule(), d.auditReason());
             if (!d.allowed() && config.shadow()) {
                 return McpDecision.allow("shadow:" + d.rule());
             }
             return d.toSpi();
+        }
+
+        /** A denial when the agent is tainted and the tool is sensitive; null otherwise. */
+        private Decided tainted(Exchange exchange, McpCall call) {
+            if (sensitive == null || call.kind() != McpKind.TOOL || exchange.identity().isEmpty()) {
+                return null;
+            }
+            String name = call.server() + Names.SEPARATOR + call.name();
+            if (!sensitive.matches(name)) {
+                return null;
+            }
+            String key = Taints.agentKey(exchange.identity().get());
+            Taints.Taint t;
+            try {
+                t = Taints.find(store, key).orElse(null);
+            } catch (StoreUnavailableException e) {
+                return Decided.deny("taint", "the taint store is unavailable; sensitive tools are refused", null);
+            }
+            if (t == null) {
+                return null;
+            }
+            return Decided.deny("taint:" + t.source(), "agent " + key + " is tainted: " + t.source() + " flagged its conversation ("
+                    + t.reason() + ") at " + t.at() + (t.correlationId() == null ? "" : ", correlation " + t.correlationId())
+                    + "; sensitive tool " + name + " is refused while the mark lasts", null);
         }
 
         private Decided decide(McpCall call, boolean bare) {

@@ -21,7 +21,7 @@ public final class TbacPolicyFactory implements PolicyFactory<TbacConfig> {
 
     @Override
     public Policy create(TbacConfig config, PluginContext context) {
-        return new TbacPolicy(config, context.store(config.store()), new McpAudit("mcp-tbac", context.meters()));
+        return new TbacPolicy(config, context.store(config.store()), new McpAudit("mcp-tbac", context.audit(), context.meters()));
     }
 
     @Override

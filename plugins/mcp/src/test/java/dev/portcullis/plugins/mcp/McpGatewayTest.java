@@ -57,7 +57,7 @@ class McpGatewayTest {
                       maxBatchSize: 3
                       allowedOrigins: ["http://localhost"]
                       servers:
-                        - { name: crm, url: "%s", headers: { Authorization: "Bearer ${CRM_TOKEN}" } }
+                        - { name: crm, url: "%s", auth: { type: bearer, token: "${CRM_TOKEN}" } }
                         - { name: mail, url: "%s" }
                 """.formatted(crm.url(), mail.url()), Map.of("CRM_TOKEN", "crm-secret"));
     }
@@ -108,6 +108,24 @@ class McpGatewayTest {
     }
 
     @Test
+    void aToolListChangeOfAnUpstreamReachesTheSdkClient() throws Exception {
+        java.util.concurrent.BlockingQueue<List<McpSchema.Tool>> changes = new java.util.concurrent.LinkedBlockingQueue<>();
+        try (McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport
+                        .builder("http://127.0.0.1:" + gateway.port()).endpoint("/mcp").build())
+                .requestTimeout(Duration.ofSeconds(10))
+                .toolsChangeConsumer(changes::add)
+                .build()) {
+            client.initialize();
+            Thread.sleep(300); // the client's GET stream, and the gateway's to each upstream, are being opened
+            // same definition, re-registered: the server announces notifications/tools/list_changed on its GET stream
+            crm.replaceTool(SdkMcpServer.tool("read_customer", "Reads a customer record", (ex, args) -> "crm read " + args.get("text")));
+            List<McpSchema.Tool> now = changes.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(now).as("tools after list_changed").isNotNull();
+            assertThat(now).extracting(McpSchema.Tool::name).contains("crm_read_customer");
+        }
+    }
+
+    @Test
     void progressNotificationsArriveWhileTheToolStillRuns() {
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
         List<Long> arrivals = new CopyOnWriteArrayList<>();
@@ -155,13 +173,21 @@ class McpGatewayTest {
     }
 
     @Test
-    void upstreamsSeeTheirConfiguredCredentialNeverTheClients() {
-        try (McpSyncClient client = sdkClient(new CopyOnWriteArrayList<>())) {
+    void upstreamsSeeTheirConfiguredCredentialNeverTheClientsAndTheCorrelationId() {
+        try (McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport
+                        .builder("http://127.0.0.1:" + gateway.port()).endpoint("/mcp")
+                        .requestBuilder(HttpRequest.newBuilder().header("Authorization", CLIENT_TOKEN)
+                                .header("X-Correlation-Id", "agent-run-77"))
+                        .build())
+                .requestTimeout(Duration.ofSeconds(10)).build()) {
             client.initialize();
             client.callTool(new McpSchema.CallToolRequest("crm_read_customer", Map.of("text", "7")));
         }
         assertThat(crm.seen()).isNotEmpty().allSatisfy(s -> assertThat(s.authorization()).isEqualTo("Bearer crm-secret"));
         assertThat(mail.seen()).isNotEmpty().allSatisfy(s -> assertThat(s.authorization()).isNull());
+        // the agent's correlation id reaches the upstreams, on the initialize fan-out and the call
+        assertThat(crm.seen()).filteredOn(s -> "agent-run-77".equals(s.correlationId())).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(mail.seen()).anySatisfy(s -> assertThat(s.correlationId()).isEqualTo("agent-run-77"));
     }
 
     @Test

@@ -28,7 +28,7 @@ import org.eclipse.jetty.server.ServerConnector;
 final class SdkMcpServer implements AutoCloseable {
 
     /** What the server saw of one HTTP request. */
-    record Seen(String method, String authorization, String sessionId, String protocolVersion, String origin) {}
+    record Seen(String method, String authorization, String sessionId, String protocolVersion, String origin, String correlationId) {}
 
     private final Server jetty;
     private final McpSyncServer mcp;
@@ -52,7 +52,7 @@ final class SdkMcpServer implements AutoCloseable {
         Filter recorder = (req, res, chain) -> {
             HttpServletRequest h = (HttpServletRequest) req;
             seen.add(new Seen(h.getMethod(), h.getHeader("Authorization"), h.getHeader("Mcp-Session-Id"),
-                    h.getHeader("MCP-Protocol-Version"), h.getHeader("Origin")));
+                    h.getHeader("MCP-Protocol-Version"), h.getHeader("Origin"), h.getHeader("X-Correlation-Id")));
             chain.doFilter(req, res);
         };
         context.addFilter(new FilterHolder(recorder), "/*", EnumSet.of(DispatcherType.REQUEST));

@@ -191,7 +191,7 @@ class TbacGatewayTest {
     }
 
     @Test
-    void everyRecipientMustBeInAnAllowedDomain() {
+    void everyRecipientMustBeInAnAllowedDomain() throws Exception {
         try (McpSyncClient support = client(McpTestTokens.agent("mail-agent", "customer-support"))) {
             support.initialize();
             long mailPosts = posts(mail);
@@ -204,18 +204,24 @@ class TbacGatewayTest {
             assertThat(text(support.callTool(call("mail_send_email", Map.of("to", List.of("ok@example.com", "b@EXAMPLE.com"))))))
                     .startsWith("sent to");
         }
-        // the audit line names the decision, never the argument values
-        assertThat(AUDIT).anySatisfy(line -> {
-            JsonNode a = JSON.readTree(line);
-            assertThat(a.path("decision").asText()).isEqualTo("deny");
-            assertThat(a.path("subject").asText()).isEqualTo("mail-agent");
-            assertThat(a.path("tool").asText()).isEqualTo("mail_send_email");
-            assertThat(a.path("rule").asText()).isEqualTo("customer-support.call[1]");
+        // the audit event (GET /api/audit) names the decision, never the argument values
+        JsonNode events = audit("subject=mail-agent&layer=mcp");
+        assertThat(events).anySatisfy(a -> {
+            assertThat(a.path("event").asText()).isEqualTo("mcp.decision");
+            assertThat(a.path("outcome").asText()).isEqualTo("deny");
+            assertThat(a.path("policy").asText()).isEqualTo("mcp-tbac");
+            assertThat(a.path("details").path("tool").asText()).isEqualTo("mail_send_email");
+            assertThat(a.path("details").path("server").asText()).isEqualTo("mail");
+            assertThat(a.path("details").path("tasks").asText()).isEqualTo("customer-support");
+            assertThat(a.path("details").path("rule").asText()).isEqualTo("customer-support.call[1]");
             assertThat(a.path("reason").asText()).contains("requires every $.to[*] in [example.com]");
-            assertThat(a.path("argumentKeys")).extracting(JsonNode::asText).containsExactlyInAnyOrder("to", "body");
-            assertThat(line).doesNotContain("evil.test").doesNotContain("customer list");
+            assertThat(a.path("details").path("argumentKeys").asText().split(",")).containsExactlyInAnyOrder("to", "body");
+            assertThat(a.toString()).doesNotContain("evil.test").doesNotContain("customer list");
         });
-        assertThat(AUDIT).anySatisfy(line -> assertThat(JSON.readTree(line).path("decision").asText()).isEqualTo("allow"));
+        assertThat(events).anySatisfy(a -> assertThat(a.path("outcome").asText()).isEqualTo("allow"));
+        // the same event reached the portcullis.audit log, without the values
+        assertThat(AUDIT).anySatisfy(line -> assertThat(line).contains("mcp.decision", "mail-agent"));
+        assertThat(AUDIT).noneSatisfy(line -> assertThat(line).contains("evil.test"));
     }
 
     @Test
@@ -271,27 +277,28 @@ class TbacGatewayTest {
         try (McpSyncClient reader = client(McpTestTokens.agent("metrics-reader", List.of("reader")))) {
             reader.initialize();
             reader.callTool(call("crm_read_customer", Map.of("id", "C-3")));
+            reader.listTools();
             assertThatThrownBy(() -> reader.callTool(call("crm_refund", Map.of("id", "C-3", "amount", 1)))).isInstanceOf(McpError.class);
         }
         String metrics = HTTP.send(HttpRequest.newBuilder(gateway.adminUri("/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         assertThat(metrics.lines().filter(l -> l.startsWith("portcullis_mcp_decisions_total{")))
                 .anySatisfy(l -> assertThat(l).contains("decision=\"allow\"", "server=\"crm\"", "tool=\"crm_read_customer\""))
-                .anySatisfy(l -> assertThat(l).contains("decision=\"deny\"", "server=\"crm\"", "tool=\"crm_refund\""));
+                .anySatisfy(l -> assertThat(l).contains("decision=\"deny\"", "server=\"crm\"", "tool=\"crm_refund\""))
+                // listing decisions are counted too: the reader's tasks hide crm_refund
+                .anySatisfy(l -> assertThat(l).contains("decision=\"hide\"", "server=\"crm\"", "tool=\"crm_refund\""));
     }
 
     @Test
-    void shadowModeDeniesNothingButAuditsWhatItWouldHaveDenied() {
+    void shadowModeDeniesNothingButAuditsWhatItWouldHaveDenied() throws Exception {
         try (McpSyncClient reader = client(McpTestTokens.agent("shadow-reader", List.of("reader")), "/shadow")) {
             reader.initialize();
             assertThat(names(reader)).contains("crm_read_customer", "mail_send_email");
             assertThat(text(reader.callTool(call("mail_send_email", Map.of("to", List.of("a@evil.test")))))).startsWith("sent to");
         }
-        assertThat(AUDIT).anySatisfy(line -> {
-            JsonNode a = JSON.readTree(line);
-            assertThat(a.path("subject").asText()).isEqualTo("shadow-reader");
-            assertThat(a.path("decision").asText()).isEqualTo("shadow-deny");
-            assertThat(a.path("rule").asText()).isEqualTo("reader.call");
+        assertThat(audit("subject=shadow-reader")).anySatisfy(a -> {
+            assertThat(a.path("outcome").asText()).isEqualTo("shadow-deny");
+            assertThat(a.path("details").path("rule").asText()).isEqualTo("reader.call");
         });
     }
 
@@ -344,6 +351,14 @@ class TbacGatewayTest {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Audit events of the running gateway, newest first. */
+    static JsonNode audit(String query) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gateway.adminUri("/api/audit?" + query)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body()).path("events");
+    }
 
     static McpSyncClient client(String token) {
         return client(token, "/mcp");

@@ -44,7 +44,7 @@ class TbacRulesTest {
     void configErrorsNameTheirPath() {
         TbacConfig config = new TbacConfig(null, null, "loud", null, Map.of("t", new TbacConfig.Task(null, List.of(
                 new TbacConfig.CallRule(null, List.of(new TbacConfig.Condition("x", null, null, "(", BigDecimal.TEN, BigDecimal.ONE, null)),
-                        new TbacConfig.Quota(0, Duration.ZERO))), null, null)));
+                        new TbacConfig.Quota(0, Duration.ZERO))), null, null)), null);
         List<String> errors = new ArrayList<>();
         config.validate(new Errors(errors));
         assertThat(errors).contains("mode: expected enforce or shadow",
