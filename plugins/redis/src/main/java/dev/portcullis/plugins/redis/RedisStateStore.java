@@ -4,11 +4,14 @@ import dev.portcullis.spi.RateDecision;
 import dev.portcullis.spi.StateStore;
 import dev.portcullis.spi.StoreUnavailableException;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.SocketOptions;
@@ -24,6 +27,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +63,7 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
 
     /** Operations, as tagged on the error meter. */
     enum Op {
-        CONNECT, ADD, GET, TOKEN_BUCKET, SLIDING_WINDOW, GET_VALUE, PUT_VALUE, PUT_VALUE_IF_ABSENT, DELETE;
+        CONNECT, ADD, GET, TOKEN_BUCKET, SLIDING_WINDOW, GET_VALUE, PUT_VALUE, PUT_VALUE_IF_ABSENT, DELETE, SCAN;
 
         final String tag = name().toLowerCase(java.util.Locale.ROOT);
     }
@@ -180,6 +184,26 @@ public final class RedisStateStore implements StateStore, AutoCloseable {
     @Override
     public void delete(String key) {
         call(Op.DELETE, c -> c.del(keyPrefix + key));
+    }
+
+    @Override
+    public List<String> keys(String prefix, int limit) {
+        // SCAN, not KEYS: it does not block Redis while it walks a large keyspace.
+        String pattern = (keyPrefix + prefix).replaceAll("([*?\\[\\]\\\\])", "\\\\$1") + '*';
+        return call(Op.SCAN, c -> {
+            List<String> keys = new ArrayList<>();
+            ScanCursor cursor = ScanCursor.INITIAL;
+            do {
+                KeyScanCursor<String> page = c.scan(cursor, ScanArgs.Builder.matches(pattern).limit(500));
+                for (String k : page.getKeys()) {
+                    if (keys.size() < limit) {
+                        keys.add(k.substring(keyPrefix.length()));
+                    }
+                }
+                cursor = page;
+            } while (!cursor.isFinished() && keys.size() < limit);
+            return keys;
+        });
     }
 
     /** Closes the connection and releases the client's threads. */

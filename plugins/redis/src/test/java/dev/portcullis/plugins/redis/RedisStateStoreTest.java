@@ -37,6 +37,21 @@ class RedisStateStoreTest {
     }
 
     @Test
+    void keysListsLiveKeysUnderAPrefixOnly() {
+        store.add("spend:alice", 5, Duration.ofMinutes(1));
+        store.putValue("spend:bob*", new byte[] {1}, Duration.ofMinutes(1));
+        store.putValue("spend-other", new byte[] {1}, Duration.ofMinutes(1));
+        store.putValue("spend:gone", new byte[] {1}, Duration.ofMillis(1));
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (store.getValue("spend:gone").isPresent() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(store.keys("spend:", 100)).containsExactlyInAnyOrder("spend:alice", "spend:bob*");
+        assertThat(store.keys("spend:bob*", 100)).containsExactly("spend:bob*");
+        assertThat(store.keys("spend:", 1)).hasSize(1);
+    }
+
+    @Test
     void counterExpiresAFixedTimeAfterCreation() throws InterruptedException {
         // generous margins: CI machines are shared and a stall of a few hundred ms is normal
         long created = System.nanoTime();
