@@ -184,6 +184,12 @@ class DistributionIT {
         assertThat(s.body()).isEqualTo("from a third-party backend");
         String plugins = get(admin("/api/plugins")).body();
         assertThat(plugins).contains("\"example\"", "policy:stamp", "backend:static", "\"traffic\"", "\"auth\"");
+        // every bundled plugin provides its types (a library jar in a plugin's lib/ must not hide them)
+        assertThat(plugins).contains("policy:inspect", "policy:prompt-guard", "policy:pii-guard", "backend:llm", "backend:mcp",
+                "policy:mcp-tbac", "component:onnx-embedder", "component:demo-mcp", "component:redis");
+        // the guard plugin loads from its zip with the detectors library it bundles
+        assertThat(plugins).contains("\"guard\"", "policy:prompt-guard", "policy:pii-guard", "component:injection-detector",
+                "component:onnx-classifier");
         assertThat(get(admin("/metrics")).body()).contains("portcullis_requests_seconds_count{route=\"api\",status=\"200\"}");
         // the access log is written in batches by a background thread: give it a moment
         String accessLog = "";
