@@ -115,3 +115,54 @@ NGINX_CONF
   started_pid=$!
   pids+=("$started_pid")
 }
+
+# Java thread names by OS thread id (jcmd Thread.print: "name" ... nid=TID), to name threads
+# beyond the 15 characters of /proc/PID/task/TID/comm; run it before a measured window (attaching
+# costs the JVM some CPU).
+jvm_thread_names() { # pid file
+  local jcmd
+  jcmd="$(dirname "$(readlink -f "/proc/$1/exe")")/jcmd"
+  "$jcmd" "$1" Thread.print 2>/dev/null \
+    | sed -n 's/^"\([^"]*\)".* nid=\([0-9][0-9]*\) .*/\2\t\1/p' >"$2" || : >"$2"
+}
+
+# CPU ticks per thread group of a process: thread names with digits folded ("ForkJoinPool-1-worker-3"
+# -> "ForkJoinPool-#-worker-#"), so carriers, GC workers and JIT compilers each sum into one line.
+# Names come from a jvm_thread_names file when given, else from comm (15 characters).
+thread_cpu_snapshot() { # pid file [names-file]
+  local t tid name
+  for t in /proc/"$1"/task/*; do
+    tid=${t##*/}
+    name=""
+    [ -n "${3:-}" ] && name=$(awk -F'\t' -v id="$tid" '$1 == id { print $2; exit }' "$3")
+    [ -z "$name" ] && name=$(tr -d '\n' <"$t/comm" 2>/dev/null)
+    awk -v name="$(sed 's/[0-9][0-9]*/#/g' <<<"$name")" \
+      '{ sub(/^.*\) /, ""); print name "\t" $12 + $13 }' "$t/stat" 2>/dev/null || true
+  done | awk -F'\t' '{ s[$1] += $2 } END { for (n in s) print n "\t" s[n] }' | sort >"$2"
+}
+
+# CPU µs per request by thread group between two snapshots, largest first (groups under 0.5 µs left out)
+thread_cpu_report() { # before-file after-file requests
+  join -t $'\t' -a 2 -e 0 -o 0,1.2,2.2 "$1" "$2" \
+    | awk -F'\t' -v hz="$clk_tck" -v n="$3" '{ us = ($3 - $2) * 1000000 / hz / n; if (us >= 0.5) printf "%8.1f  %s\n", us, $1 }' \
+    | sort -rn
+}
+
+# Lua appended to every wrk script: wrk --latency prints p50..p99 only; this adds the 99.9th
+# percentile (µs) as a line "p99.9 N".
+P999_LUA='done = function(summary, latency, requests) io.write(string.format("p99.9 %d\n", latency:percentile(99.9))) end'
+
+# p50, p99, p99.9 in µs and error count from one wrk --latency output (with P999_LUA)
+wrk_stats() { # wrk-output -> "p50 p99 p999 errors"
+  local p50 p99 p999 errs
+  p50=$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$1")")
+  p99=$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$1")")
+  p999=$(awk '$1 == "p99.9" { print $2 }' <<<"$1")
+  errs=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$1")
+  echo "$p50 $p99 ${p999:--} $errs"
+}
+
+# utime and stime ticks of a process (all threads): "user sys"
+cpu_user_sys() { # pid
+  awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat"
+}

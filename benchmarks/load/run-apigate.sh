@@ -166,27 +166,31 @@ check_gate() {
 }
 
 raw="$work/raw.txt"
+split="$work/split.txt"
 : >"$raw"
+: >"$split"
 rows=()
 
 measure() { # name url pid
-  local name=$1 url=$2 pid=$3 out before after reqs rps p50 p99 cpu errs
+  local name=$1 url=$2 pid=$3 out before after reqs rps p50 p99 p999 cpu errs us_before us_after
   log "$name: warm-up ${WARMUP}s"
   timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$work/post.lua" "$url" >/dev/null
   log "$name: measuring ${DURATION}s"
   before=$(cpu_ticks "$pid")
+  us_before=$(cpu_user_sys "$pid")
   out=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/post.lua" "$url")
   kill -0 "$pid" 2>/dev/null || { tail -n 30 "$work/portcullis.out" >&2; die "$name: Portcullis ($pid) exited during the run"; }
   after=$(cpu_ticks "$pid")
+  us_after=$(cpu_user_sys "$pid")
   printf '=== %s (%s)\n%s\n\n' "$name" "$url" "$out" >>"$raw"
   reqs=$(awk '/requests in/ { print $1 }' <<<"$out")
   rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
-  p50=$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-  p99=$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  errs=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$out")
+  read -r p50 p99 p999 errs <<<"$(wrk_stats "$out")"
   cpu=$(cpu_us_per_request "$before" "$after" "$reqs")
-  rows+=("$name $rps $p50 $p99 $cpu $errs")
-  log "$name: $rps req/s, p50 ${p50}us, p99 ${p99}us, cpu ${cpu}us/req, errors $errs"
+  awk -v t="$name" -v b="$us_before" -v a="$us_after" -v hz="$clk_tck" -v n="$reqs" 'BEGIN { split(b, x, " "); split(a, y, " ")
+    printf "%s: CPU us/request user %.1f, system %.1f\n", t, (y[1] - x[1]) * 1e6 / hz / n, (y[2] - x[2]) * 1e6 / hz / n }' >>"$split"
+  rows+=("$name $rps $p50 $p99 $p999 $cpu $errs")
+  log "$name: $rps req/s, p50 ${p50}us, p99 ${p99}us, p99.9 ${p999}us, cpu ${cpu}us/req, errors $errs"
 }
 
 # --- run -----------------------------------------------------------------------------------------
@@ -201,6 +205,7 @@ wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["X-API-Key"] = "$API_KEY"
+$P999_LUA
 EOF
 write_config
 
@@ -236,14 +241,16 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
   echo "# $("$NGINX" -v 2>&1); $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }')"
   echo "# portcullis: $("$DIST/bin/portcullis" version 2>/dev/null | head -1); extra JVM flags: '${PORTCULLIS_JAVA_OPTS}'"
   echo
-  printf '%-10s %10s %10s %10s %14s %8s\n' target RPS p50_us p99_us cpu_us/req errors
+  printf '%-10s %10s %10s %10s %10s %14s %8s\n' target RPS p50_us p99_us p99.9_us cpu_us/req errors
   for r in "${rows[@]}"; do
     # shellcheck disable=SC2086
-    printf '%-10s %10s %10s %10s %14s %8s\n' $r
+    printf '%-10s %10s %10s %10s %10s %14s %8s\n' $r
   done
   echo
+  cat "$split"
+  echo
   printf '%s\n' "${rows[@]}" | awk '
-    { split($1, n, "-"); cpu[n[1]] += $5; p50[n[1]] += $3; rps[n[1]] += $2; k[n[1]]++ }
+    { split($1, n, "-"); cpu[n[1]] += $6; p50[n[1]] += $3; rps[n[1]] += $2; k[n[1]]++ }
     END {
       if (k["plain"] && k["gated"]) {
         c = cpu["gated"] / k["gated"] - cpu["plain"] / k["plain"]

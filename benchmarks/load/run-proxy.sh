@@ -19,7 +19,9 @@
 # TARGETS ("direct nginx portcullis portcullis-nolog"), PORTCULLIS_JAVA_OPTS (extra JVM flags,
 # appended to bin/portcullis's defaults), RESULTS (results/<date>-proxy.txt), JFR_DIR (when set,
 # each Portcullis run records a JFR profile of its measured window there, <target>.jfr; read it
-# with `jfr view hot-methods FILE`. Profiling costs a little CPU: take numbers from runs without).
+# with `jfr view hot-methods FILE`. Profiling costs a little CPU: take numbers from runs without),
+# JFR_SETTINGS (profile: a .jfc file or a JDK setting name; `jfr configure --input profile
+# jdk.ExecutionSample#period=1ms --output fast.jfc` samples 10x more often than "profile").
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -94,7 +96,10 @@ EOF
 }
 
 raw="$work/raw.txt"
+threads="$work/threads.txt"
 : >"$raw"
+: >"$threads"
+echo "$P999_LUA" >"$work/get.lua"
 rows=()
 
 # Records a JFR profile of a JVM for the next DURATION seconds (attach with the JVM's own jcmd).
@@ -102,36 +107,46 @@ start_jfr() { # pid name
   local jcmd
   jcmd="$(dirname "$(readlink -f "/proc/$1/exe")")/jcmd"
   mkdir -p "$JFR_DIR"
-  "$jcmd" "$1" JFR.start name=bench settings=profile duration="${DURATION}s" filename="$JFR_DIR/$2.jfr" >/dev/null
+  "$jcmd" "$1" JFR.start name=bench settings="${JFR_SETTINGS:-profile}" duration="${DURATION}s" filename="$JFR_DIR/$2.jfr" >/dev/null
 }
 
 # measure name url cpu-pid(or -) [jvm]
 measure() {
-  local name=$1 url=$2 pid=$3 out before after reqs rps p50 p99 cpu errs
+  local name=$1 url=$2 pid=$3 out before after reqs rps p50 p99 p999 cpu errs us_before us_after
   log "$name: warm-up ${WARMUP}s"
   timeout $((WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" "$url" >/dev/null
+  [ "${4:-}" = jvm ] && jvm_thread_names "$pid" "$work/thread-names"
   [ "${4:-}" = jvm ] && [ -n "$JFR_DIR" ] && start_jfr "$pid" "$name"
   log "$name: measuring ${DURATION}s"
   [ "$pid" != - ] && before=$(cpu_ticks "$pid")
-  out=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency "$url")
+  [ "${4:-}" = jvm ] && thread_cpu_snapshot "$pid" "$work/threads-before" "$work/thread-names"
+  [ "$pid" != - ] && us_before=$(cpu_user_sys "$pid")
+  out=$(timeout $((DURATION + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$work/get.lua" "$url")
   if [ "$pid" != - ] && ! kill -0 "$pid" 2>/dev/null; then
     [ "${4:-}" = jvm ] && tail -n 30 "$work"/portcullis-*.out >&2
     die "$name: the proxy process $pid exited during the run"
   fi
   [ "$pid" != - ] && after=$(cpu_ticks "$pid")
+  [ "${4:-}" = jvm ] && thread_cpu_snapshot "$pid" "$work/threads-after" "$work/thread-names"
+  [ "$pid" != - ] && us_after=$(cpu_user_sys "$pid")
   printf '=== %s (%s)\n%s\n\n' "$name" "$url" "$out" >>"$raw"
   reqs=$(awk '/requests in/ { print $1 }' <<<"$out")
   rps=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$out")
-  p50=$(to_us "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-  p99=$(to_us "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  errs=$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/[^0-9 ]/, " "); for (i = 1; i <= NF; i++) n += $i } END { print n + 0 }' <<<"$out")
+  read -r p50 p99 p999 errs <<<"$(wrk_stats "$out")"
   if [ "$pid" != - ]; then
     cpu=$(cpu_us_per_request "$before" "$after" "$reqs")
   else
     cpu=-
   fi
-  rows+=("$name $rps $p50 $p99 $cpu $errs")
-  log "$name: $rps req/s, p50 ${p50}us, p99 ${p99}us, cpu ${cpu}us/req, errors $errs"
+  if [ "$pid" != - ]; then
+    { echo "=== $name: CPU us/request"
+      awk -v b="$us_before" -v a="$us_after" -v hz="$clk_tck" -v n="$reqs" 'BEGIN { split(b, x, " "); split(a, y, " ")
+        printf "    user %.1f, system %.1f\n", (y[1] - x[1]) * 1e6 / hz / n, (y[2] - x[2]) * 1e6 / hz / n }'
+      [ "${4:-}" = jvm ] && { echo "  by JVM thread group:"; thread_cpu_report "$work/threads-before" "$work/threads-after" "$reqs"; }
+      echo; } >>"$threads"
+  fi
+  rows+=("$name $rps $p50 $p99 $p999 $cpu $errs")
+  log "$name: $rps req/s, p50 ${p50}us, p99 ${p99}us, p99.9 ${p999}us, cpu ${cpu}us/req, errors $errs"
 }
 
 # --- run -----------------------------------------------------------------------------------------
@@ -172,24 +187,26 @@ for t in $TARGETS; do
   esac
 done
 
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # --- report --------------------------------------------------------------------------------------
 declare -A rps_of cpu_of
 for r in "${rows[@]}"; do
-  read -r name rps _ _ cpu _ <<<"$r"
+  read -r name rps _ _ _ cpu _ <<<"$r"
   rps_of[$name]=$rps
   cpu_of[$name]=$cpu
 done
 {
   echo "# Portcullis reverse-proxy load test, $(date -u +%FT%TZ)"
-  echo "# machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average before: $load_before (shared machine)"
+  echo "# machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average before: $load_before, after: $load_after (shared machine)"
   echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency after ${WARMUP}s warm-up; GET /ping, ${#body}-byte JSON from nginx"
   echo "# $("$NGINX" -v 2>&1); $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }')"
   [ -x "$DIST/bin/portcullis" ] && echo "# portcullis: $("$DIST/bin/portcullis" version 2>/dev/null | head -1); extra JVM flags: '${PORTCULLIS_JAVA_OPTS}'"
   echo
-  printf '%-18s %10s %10s %10s %14s %8s\n' target RPS p50_us p99_us cpu_us/req errors
+  printf '%-18s %10s %10s %10s %10s %14s %8s\n' target RPS p50_us p99_us p99.9_us cpu_us/req errors
   for r in "${rows[@]}"; do
     # shellcheck disable=SC2086
-    printf '%-18s %10s %10s %10s %14s %8s\n' $r
+    printf '%-18s %10s %10s %10s %10s %14s %8s\n' $r
   done
   echo
   for p in portcullis portcullis-nolog; do
@@ -199,6 +216,7 @@ done
     fi
   done
   echo
+  cat "$threads"
   echo "# raw wrk output"
   cat "$raw"
 } >"$work/report.txt"

@@ -151,6 +151,7 @@ public class ConfigBindBench {
                     jwksUri: "${JWKS_URI}"
                     issuer: https://id.example.com
                     audience: portcullis
+                    algorithms: [RS256]
                   cors-any: { type: cors, allowOrigins: ["*"], allowMethods: [GET, POST] }
                   per-consumer: { type: rate-limit, key: consumer, limit: 100, period: 1s }
                   size-cap: { type: request-size-limit, maxBody: 1MiB }

@@ -30,20 +30,35 @@ class BenchmarksSmokeTest {
 
     @Test
     void routerTargetsHitAndMissTheRoutesTheyDescribe() {
-        assertThat(route("first")).isEqualTo(new RouteMatch<>("route-0", Map.of()));
-        assertThat(route("middle")).isEqualTo(new RouteMatch<>("route-502", Map.of("id", "42", "orderId", "7")));
-        assertThat(route("last")).isEqualTo(new RouteMatch<>("route-999", Map.of()));
-        assertThat(route("missBucket")).isNull();
-        assertThat(route("missScan")).isNull();
+        assertThat(route(1000, "first")).isEqualTo(new RouteMatch<>("route-0", Map.of()));
+        assertThat(route(1000, "middle")).isEqualTo(new RouteMatch<>("route-498", Map.of("id", "42", "orderId", "7")));
+        assertThat(route(1000, "last")).isEqualTo(new RouteMatch<>("route-999", Map.of()));
+        assertThat(route(1000, "missBucket")).isNull();
+        assertThat(route(1000, "missScan")).isNull();
+    }
+
+    @Test
+    void routerTargetsHitTheirKindOfRouteAtEverySize() {
+        Map<Integer, List<String>> expected = Map.of(10, List.of("route-2", "route-7"), 100, List.of("route-50", "route-99"),
+                10000, List.of("route-4998", "route-9999"));
+        expected.forEach((routes, names) -> {
+            assertThat(route(routes, "first")).as("first of %d", routes).isEqualTo(new RouteMatch<>("route-0", Map.of()));
+            assertThat(route(routes, "middle")).as("middle of %d", routes)
+                    .isEqualTo(new RouteMatch<>(names.get(0), Map.of("id", "42", "orderId", "7")));
+            assertThat(route(routes, "last")).as("last of %d", routes).isEqualTo(new RouteMatch<>(names.get(1), Map.of()));
+            assertThat(route(routes, "missScan")).as("missScan of %d", routes).isNull();
+        });
     }
 
     @Test
     void routerTableHasTheAdvertisedSize() {
         assertThat(RouterBench.table()).hasSize(RouterBench.ROUTES);
+        assertThat(RouterBench.table(10_000)).hasSize(10_000);
     }
 
-    private static RouteMatch<String> route(String target) {
+    private static RouteMatch<String> route(int routes, String target) {
         RouterBench bench = new RouterBench();
+        bench.routes = routes;
         bench.target = target;
         bench.setUp();
         return bench.match();
@@ -51,10 +66,11 @@ class BenchmarksSmokeTest {
 
     @Test
     void chainAnswersWithTheBackendsResponseWithAndWithoutPolicies() {
-        for (int n : List.of(0, 5)) {
+        for (int n : List.of(0, 1, 5, 10, 20)) {
             ChainBench bench = new ChainBench();
             bench.policies = n;
             bench.setUp();
+            assertThat(bench.chainLength()).isEqualTo(n);
             Response r = bench.execute();
             assertThat(r.status()).as("status with %d policies", n).isEqualTo(200);
             assertThat(r.body().text(1024)).contains("\"id\":42");
@@ -77,6 +93,36 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void sseParsesEveryEventOfTheStreamAndEncodesItBack() throws Exception {
+        SseBench bench = new SseBench();
+        bench.setUp();
+        assertThat(SseBench.eventBytes()).isEqualTo(186);
+        String json = SseBench.EVENT.substring("data: ".length(), SseBench.EVENT.length() - 2);
+        for (int i = 0; i < 5000; i++) { // past the end of the buffer: the stream starts over
+            assertThat(bench.parse().data()).isEqualTo(json);
+        }
+        assertThat(new String(bench.encode(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(SseBench.EVENT);
+    }
+
+    @Test
+    void configCompilesEveryRouteWithItsPoliciesAndBackend() throws Exception {
+        ConfigCompileBench bench = new ConfigCompileBench();
+        bench.routes = 100;
+        bench.setUp();
+        try {
+            var compiled = bench.compile();
+            assertThat(compiled.routes()).hasSize(100);
+            // service-0: key-auth and per-consumer in front of its http backend
+            assertThat(compiled.routes().get(0).chain().policies()).hasSize(2);
+            assertThat(compiled.routes().get(0).chain().backend()).isNotNull();
+            assertThat(compiled.router().size()).isEqualTo(100);
+            bench.closeLast();
+        } finally {
+            bench.tearDown();
+        }
+    }
+
+    @Test
     void jmhRunsEveryBenchmarkOnce() throws RunnerException {
         // a real benchmark run elsewhere on the machine holds JMH's global lock; a smoke run may pass it
         System.setProperty("jmh.ignoreLock", "true");
@@ -87,6 +133,8 @@ class BenchmarksSmokeTest {
                 .measurementIterations(1)
                 .measurementTime(TimeValue.milliseconds(50))
                 .param("target", "first", "missScan")
+                .param("routes", "100")
+                .param("policies", "0", "20")
                 .verbosity(VerboseMode.SILENT)
                 .build();
         Collection<RunResult> results = new Runner(opts).run();
