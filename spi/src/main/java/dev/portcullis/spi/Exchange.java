@@ -62,6 +62,24 @@ public interface Exchange {
     /** Whether the client went away or the gateway is abandoning this exchange. */
     boolean isCancelled();
 
+    /**
+     * Watches the client while the calling thread waits for an upstream: if the client closes its
+     * connection before the returned watch is closed, this exchange becomes
+     * {@linkplain #isCancelled() cancelled} and the calling thread is interrupted, which aborts a
+     * blocking upstream call (the JDK {@code HttpClient} cancels an interrupted {@code send} and
+     * an interrupted body read; the kernel's upstream connections close their socket). Without
+     * it the gateway learns that a client left only when it writes the response, after the
+     * upstream has done (and charged for) all of its work.
+     *
+     * <p>Call it only once the request body has been read to its end (watching reads from the
+     * connection), and keep the guarded section to the upstream call itself: an interrupt in a
+     * store call or a log write would be unwelcome. Returns {@link ClientWatch#NONE} where the
+     * gateway cannot watch the connection.
+     */
+    default ClientWatch watchClient() {
+        return ClientWatch.NONE;
+    }
+
     /** Runs {@code action} once the response is finished or abandoned (for accounting). */
     void onComplete(Runnable action);
 }

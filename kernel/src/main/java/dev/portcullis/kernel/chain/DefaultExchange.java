@@ -1,14 +1,16 @@
 package dev.portcullis.kernel.chain;
 
-import dev.portcullis.kernel.server.RequestIds;
 import dev.portcullis.kernel.observe.Tracing;
-import dev.portcullis.spi.TraceSpan;
+import dev.portcullis.kernel.server.DisconnectWatchdog;
+import dev.portcullis.kernel.server.RequestIds;
 import dev.portcullis.spi.Attributes;
+import dev.portcullis.spi.ClientWatch;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Identity;
 import dev.portcullis.spi.Request;
 import dev.portcullis.spi.Response;
 import dev.portcullis.spi.RouteInfo;
+import dev.portcullis.spi.TraceSpan;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,6 +125,20 @@ public final class DefaultExchange implements Exchange {
     @Override
     public boolean isCancelled() {
         return cancelled;
+    }
+
+    @Override
+    public ClientWatch watchClient() {
+        Thread waiter = Thread.currentThread();
+        DisconnectWatchdog.Watch watch = DisconnectWatchdog.start(() -> {
+            cancelled = true;
+            waiter.interrupt();
+        });
+        return () -> {
+            if (watch.stop()) {
+                Thread.interrupted(); // the interrupt was for the upstream call, which is over
+            }
+        };
     }
 
     /** Marks the exchange abandoned (client gone, or shutdown). */

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Helidon's HTTP/1.1 connection selector, counting the connections it serves (Helidon has no
  * connection listener, and the number of open client connections is a basic gauge for operators)
- * and registering each with the {@link HeaderTimeout}.
+ * registering each with the {@link HeaderTimeout} and making it known to {@link DisconnectWatchdog}.
  */
 public final class CountingConnectionSelector implements ServerConnectionSelector {
 
@@ -58,9 +58,11 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
             public void handle(Semaphore requestSemaphore) throws InterruptedException {
                 open.incrementAndGet();
                 HeaderTimeout.Watched watched = headerTimeout.watch(ctx, connection);
+                DisconnectWatchdog.enter(ctx);
                 try {
                     connection.handle(requestSemaphore);
                 } finally {
+                    DisconnectWatchdog.exit();
                     headerTimeout.unwatch(watched);
                     open.decrementAndGet();
                 }
@@ -70,9 +72,11 @@ public final class CountingConnectionSelector implements ServerConnectionSelecto
             public void handle(Limit limit) throws InterruptedException {
                 open.incrementAndGet();
                 HeaderTimeout.Watched watched = headerTimeout.watch(ctx, connection);
+                DisconnectWatchdog.enter(ctx);
                 try {
                     connection.handle(limit);
                 } finally {
+                    DisconnectWatchdog.exit();
                     headerTimeout.unwatch(watched);
                     open.decrementAndGet();
                 }

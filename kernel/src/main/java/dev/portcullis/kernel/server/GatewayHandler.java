@@ -75,6 +75,9 @@ public final class GatewayHandler implements Handler {
         this.upstreamBroken = Counter.builder("portcullis.upstream.broken_streams").description("Responses cut short because the upstream failed mid-body").register(meters);
     }
 
+    /** The status logged for a request whose client left before its answer (nginx's convention). */
+    static final int CLIENT_CLOSED_REQUEST = 499;
+
     /** Requests being served right now. */
     public int active() {
         return active.get();
@@ -130,6 +133,18 @@ public final class GatewayHandler implements Handler {
                     ? route.chain().render(ex, Failure.of(413, "body-too-large", "Payload too large",
                             "the request body is larger than the gateway accepts (" + maxRequestBody + " bytes)"))
                     : route.chain().execute(ex);
+            if (ex.isCancelled()) {
+                // the client left while the upstream worked (Exchange.watchClient): nobody to answer
+                response.body().discard();
+                clientGone.increment();
+                ex.complete();
+                status = CLIENT_CLOSED_REQUEST;
+                route.metrics().record(status, System.nanoTime() - startNanos);
+                log(start, startNanos, requestId, route.info().name(), method, path, status,
+                        ex.attributes().get(StandardAttributes.UPSTREAM).orElse(null), 0,
+                        ex.identity().map(Identity::consumer).orElse(null), req, "client-gone");
+                closeConnection();
+            }
             List<StreamHook> hooks = response.isEventStream() || response.body().events() != null
                     ? route.chain().streamHooks(ex) : List.of();
             boolean close = declaresBody(req) && (view.bodyUnread() || response.status() >= 400);

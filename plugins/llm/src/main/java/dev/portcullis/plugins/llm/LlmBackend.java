@@ -7,6 +7,7 @@ import dev.portcullis.spi.AuditEvent;
 import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.Body;
+import dev.portcullis.spi.ClientWatch;
 import dev.portcullis.spi.BodyTooLargeException;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Failure;
@@ -189,8 +190,18 @@ final class LlmBackend implements Backend {
         });
     }
 
-    /** Tries the providers in strategy order until one answers, or attempts run out. */
+    /**
+     * Tries the providers in strategy order until one answers, or attempts run out; a client that
+     * leaves meanwhile interrupts the call in flight (its provider connection is closed: no more
+     * tokens generated for nobody) and ends the attempts.
+     */
     private Response dispatch(Exchange exchange, ClientFormat format, String alias, List<Provider> candidates, Call call) {
+        try (ClientWatch watch = exchange.watchClient()) {
+            return attempt(exchange, format, alias, candidates, call);
+        }
+    }
+
+    private Response attempt(Exchange exchange, ClientFormat format, String alias, List<Provider> candidates, Call call) {
         long start = System.nanoTime();
         Provider[] ps = order.order(candidates, start);
         int attempts = config.retry().attempts() != null ? config.retry().attempts() : Math.max(ps.length, 2);
@@ -228,6 +239,9 @@ final class LlmBackend implements Backend {
                     trail = note(trail, p, "timeout");
                     continue;
                 } catch (IOException e) {
+                    if (exchange.isCancelled()) {
+                        break; // the client left and the watch cut the call: not the provider's fault
+                    }
                     last = new ChatError(502, "provider " + p.name + " could not be reached");
                     LOG.debug("llm provider {} unreachable: {}", p.name, e.toString());
                     failed(p, "unreachable");
@@ -253,6 +267,9 @@ final class LlmBackend implements Backend {
                         }
                         return r;
                     } catch (AttemptFailed e) {
+                        if (exchange.isCancelled()) {
+                            break; // the client left and the watch cut the call: not the provider's fault
+                        }
                         last = e.error;
                         failed(p, e.kind);
                         trail = note(trail, p, e.kind);
@@ -294,7 +311,7 @@ final class LlmBackend implements Backend {
                 span.close();
             }
         }
-        if (last == null) {
+        if (last == null || exchange.isCancelled()) {
             last = new ChatError(499, "the client went away");
         }
         metrics.record(null, alias, null, null, System.nanoTime() - start, Integer.toString(last.status()));
