@@ -311,10 +311,8 @@ class DistributionIT {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    static int freePort() {
+        return FreePorts.next();
     }
 
     static void sleep(long ms) {

@@ -3,7 +3,6 @@ package dev.portcullis.distribution.deploy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.ZipEntry;
@@ -58,10 +57,6 @@ final class Unpacked {
 
     /** A loopback port free right now. */
     static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return dev.portcullis.distribution.FreePorts.next();
     }
 }
