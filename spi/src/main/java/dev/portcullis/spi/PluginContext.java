@@ -43,4 +43,20 @@ public interface PluginContext {
 
     /** The directory of the main config file, for resolving relative paths in config. */
     Path configDir();
+
+    /**
+     * The extensions of the SPI extension point {@code extensionPoint} provided by every loaded
+     * plugin and by the class path, e.g. the {@link dev.portcullis.spi.llm.ProviderAdapter}s
+     * that third-party plugins offer the {@code llm} backend. This is how plugins extend each
+     * other: the plugin that owns the extension point asks for its extensions here, and decides
+     * what a duplicate or clashing one means.
+     *
+     * <p>One instance per extension class, the same across config reloads. Calls into an
+     * extension run on the caller's thread with the caller's context class loader: make the
+     * extension's own ({@code getClass().getClassLoader()}) current around them if it may
+     * matter.
+     */
+    default <T> java.util.List<T> extensions(Class<T> extensionPoint) {
+        return java.util.List.of();
+    }
 }

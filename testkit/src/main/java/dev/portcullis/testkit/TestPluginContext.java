@@ -40,6 +40,7 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
     private record Key(Class<?> type, String name) {}
 
     private final Map<Key, Object> components = new HashMap<>();
+    private final Map<Class<?>, List<Object>> extensions = new HashMap<>();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final List<AuditEvent> audited = new java.util.concurrent.CopyOnWriteArrayList<>();
     private List<Consumer> consumers = List.of();
@@ -66,6 +67,15 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
     /** Sets the configured consumers. */
     public TestPluginContext withConsumers(Consumer... consumers) {
         return withConsumers(List.of(consumers));
+    }
+
+    /**
+     * Adds {@code extension} to what {@link #extensions} returns for {@code extensionPoint}, as
+     * if a loaded plugin provided it (e.g. a {@code ProviderAdapter} for the {@code llm} backend).
+     */
+    public <T> TestPluginContext withExtension(Class<T> extensionPoint, T extension) {
+        extensions.computeIfAbsent(extensionPoint, k -> new java.util.ArrayList<>()).add(extensionPoint.cast(extension));
+        return this;
     }
 
     /** Sets the directory relative config paths resolve against (default: the working directory). */
@@ -123,6 +133,13 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
     @Override
     public Path configDir() {
         return configDir;
+    }
+
+    /** The extensions the test added with {@link #withExtension}, in that order. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> List<T> extensions(Class<T> extensionPoint) {
+        return (List<T>) List.copyOf(extensions.getOrDefault(extensionPoint, List.of()));
     }
 
     /** Stops the scheduler, if one was made; scheduled work is cancelled. */

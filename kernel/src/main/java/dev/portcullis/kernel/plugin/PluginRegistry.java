@@ -3,6 +3,7 @@ package dev.portcullis.kernel.plugin;
 import dev.portcullis.spi.BackendFactory;
 import dev.portcullis.spi.ComponentFactory;
 import dev.portcullis.spi.PolicyFactory;
+import dev.portcullis.spi.llm.ProviderAdapter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public final class PluginRegistry implements AutoCloseable {
     public record PluginInfo(String id, String version, String description, String path, String state, List<String> types) {}
 
     private final PluginManager manager;
+    private final Map<Class<?>, List<?>> extensions = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Provided<PolicyFactory<?>>> policies;
     private final Map<String, Provided<BackendFactory<?>>> backends;
     private final Map<String, Provided<ComponentFactory<?, ?>>> components;
@@ -115,8 +117,7 @@ public final class PluginRegistry implements AutoCloseable {
         for (F f : factories) {
             String type = typeOf.apply(f);
             PluginWrapper w = manager.whichPlugin(f.getClass());
-            String owner = w != null ? w.getPluginId()
-                    : f.getClass().getName().startsWith("dev.portcullis.kernel.") ? BUILT_IN : "classpath";
+            String owner = ownerOf(manager, f);
             ClassLoader loader = w != null ? w.getPluginClassLoader() : f.getClass().getClassLoader();
             Provided<F> previous = out.get(type);
             if (previous != null) {
@@ -130,6 +131,12 @@ public final class PluginRegistry implements AutoCloseable {
             out.put(type, new Provided<>(kind, type, f, owner, loader));
         }
         return out;
+    }
+
+    private static String ownerOf(PluginManager manager, Object extension) {
+        PluginWrapper w = manager.whichPlugin(extension.getClass());
+        return w != null ? w.getPluginId()
+                : extension.getClass().getName().startsWith("dev.portcullis.kernel.") ? BUILT_IN : "classpath";
     }
 
     private static String describe(String owner, Object factory) {
@@ -155,6 +162,23 @@ public final class PluginRegistry implements AutoCloseable {
         return Optional.ofNullable(components.get(type));
     }
 
+    /**
+     * The extensions of {@code extensionPoint} from the loaded plugins and the class path: one
+     * instance per class, made on first ask and then kept, so that a reload sees the same
+     * instances (PF4J would make new ones on every call).
+     */
+    @SuppressWarnings("unchecked")
+    public <T> List<T> extensions(Class<T> extensionPoint) {
+        return (List<T>) extensions.computeIfAbsent(extensionPoint, t -> {
+            // a class indexed twice (class path and plugin overlap in in-process tests) counts once
+            Map<Class<?>, Object> byClass = new LinkedHashMap<>();
+            for (Object e : manager.getExtensions(t)) {
+                byClass.putIfAbsent(e.getClass(), e);
+            }
+            return List.copyOf(byClass.values());
+        });
+    }
+
     /** Every known policy type, sorted. */
     public Map<String, Provided<PolicyFactory<?>>> policies() {
         return Collections.unmodifiableMap(policies);
@@ -176,6 +200,10 @@ public final class PluginRegistry implements AutoCloseable {
         policies.values().forEach(p -> typesByOwner.computeIfAbsent(p.owner(), k -> new ArrayList<>()).add("policy:" + p.type()));
         backends.values().forEach(p -> typesByOwner.computeIfAbsent(p.owner(), k -> new ArrayList<>()).add("backend:" + p.type()));
         components.values().forEach(p -> typesByOwner.computeIfAbsent(p.owner(), k -> new ArrayList<>()).add("component:" + p.type()));
+        // provider adapters are no factories, but a plugin that has only one should not look empty
+        for (ProviderAdapter a : extensions(ProviderAdapter.class)) {
+            typesByOwner.computeIfAbsent(ownerOf(manager, a), k -> new ArrayList<>()).add("llm-provider:" + a.type());
+        }
         List<PluginInfo> out = new ArrayList<>();
         if (typesByOwner.containsKey(BUILT_IN)) {
             out.add(new PluginInfo(BUILT_IN, KernelVersion.get(), "built into the kernel", "", "STARTED",

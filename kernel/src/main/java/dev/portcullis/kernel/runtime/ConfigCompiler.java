@@ -91,7 +91,7 @@ public final class ConfigCompiler {
                 .filter(java.util.Objects::nonNull)
                 .map(c -> new Consumer(c.name(), c.labels(), c.apiKeys()))
                 .toList();
-        GatewayContext ctx = new GatewayContext(components, consumers, meters, scheduler, configDir, audit);
+        GatewayContext ctx = new GatewayContext(components, consumers, meters, scheduler, configDir, audit, registry);
 
         Map<String, ObjectNode> stores = new LinkedHashMap<>(config.stores());
         stores.putIfAbsent("default", JsonNodeFactory.instance.objectNode().put("type", "local"));

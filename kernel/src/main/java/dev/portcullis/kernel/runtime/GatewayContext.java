@@ -1,5 +1,6 @@
 package dev.portcullis.kernel.runtime;
 
+import dev.portcullis.kernel.plugin.PluginRegistry;
 import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.Consumer;
@@ -19,10 +20,12 @@ final class GatewayContext implements PluginContext {
     private final ScheduledExecutorService scheduler;
     private final Path configDir;
     private final AuditLog audit;
+    private final PluginRegistry plugins;
 
     GatewayContext(Components components, List<Consumer> consumers, MeterRegistry meters,
-            ScheduledExecutorService scheduler, Path configDir, AuditLog audit) {
+            ScheduledExecutorService scheduler, Path configDir, AuditLog audit, PluginRegistry plugins) {
         this.audit = audit;
+        this.plugins = plugins;
         this.components = components;
         this.consumers = consumers;
         this.meters = meters;
@@ -64,5 +67,10 @@ final class GatewayContext implements PluginContext {
     @Override
     public Path configDir() {
         return configDir;
+    }
+
+    @Override
+    public <T> List<T> extensions(Class<T> extensionPoint) {
+        return plugins.extensions(extensionPoint);
     }
 }

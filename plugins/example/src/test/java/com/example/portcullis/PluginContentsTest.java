@@ -19,10 +19,11 @@ class PluginContentsTest {
     }
 
     @Test
-    void bothFactoriesAreInTheExtensionIndex() throws Exception {
+    void everyExtensionIsInTheExtensionIndex() throws Exception {
         List<String> index = Files.readAllLines(classesDir().resolve("META-INF/extensions.idx"));
 
-        assertThat(index).contains(StampPolicyFactory.class.getName(), StaticBackendFactory.class.getName());
+        assertThat(index).contains(StampPolicyFactory.class.getName(), StaticBackendFactory.class.getName(),
+                CompletionProviderAdapter.class.getName());
     }
 
     @Test

@@ -108,11 +108,13 @@ public record LlmBackendConfig(
      * One provider.
      *
      * @param name    unique name, shown in {@code X-Portcullis-Provider}, logs and metrics
-     * @param type    {@code openai}, {@code anthropic}, {@code azure-openai}, {@code openai-compatible} or {@code gemini}
+     * @param type    {@code openai}, {@code anthropic}, {@code azure-openai}, {@code openai-compatible},
+     *                {@code gemini}, or the {@code type()} of a {@code ProviderAdapter} a plugin provides
      * @param baseUrl e.g. {@code https://api.openai.com/v1}, {@code https://api.anthropic.com},
      *                {@code https://generativelanguage.googleapis.com},
      *                {@code https://<resource>.openai.azure.com}, {@code http://localhost:11434/v1}
      * @param apiKey  the provider credential, usually {@code ${ENV}}; optional for openai-compatible
+     *                and plugin types
      * @param models  public model alias → this provider's model (Azure: the deployment name)
      * @param weight  share for the {@code weighted} strategy (default 1)
      * @param options adapter settings: {@code apiVersion} (Azure), {@code defaultMaxTokens} and
@@ -144,11 +146,10 @@ public record LlmBackendConfig(
             if (name == null || name.isBlank()) {
                 errors.add("name", "is required");
             }
-            if (type == null) {
-                errors.add("type", "is required (" + String.join(", ", Providers.TYPES) + ")");
-            } else if (!Providers.TYPES.contains(type)) {
-                errors.add("type", "unknown provider type '" + type + "' (" + String.join(", ", Providers.TYPES) + ")");
+            if (type == null || type.isBlank()) {
+                errors.add("type", "is required (" + String.join(", ", Providers.TYPES) + ", or a type from a plugin)");
             }
+            // an unknown type is reported by LlmBackendFactory.create, which also knows the plugins' types
             if (baseUrl == null) {
                 errors.add("baseUrl", "is required");
             } else {
@@ -161,7 +162,8 @@ public record LlmBackendConfig(
                     errors.add("baseUrl", "not a URL: " + e.getMessage());
                 }
             }
-            if ((apiKey == null || apiKey.isBlank()) && type != null && !"openai-compatible".equals(type)) {
+            // a plugin's adapter decides for itself whether it needs a key
+            if ((apiKey == null || apiKey.isBlank()) && type != null && Providers.BUILT_IN.containsKey(type) && !"openai-compatible".equals(type)) {
                 errors.add("apiKey", "is required for type " + type);
             }
             if (models.isEmpty()) {

@@ -31,18 +31,21 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
 
     @Override
     public String description() {
-        return "AI gate: OpenAI and Anthropic APIs over OpenAI, Anthropic, Azure OpenAI, Gemini and OpenAI-compatible providers, with failover";
+        return "AI gate: OpenAI and Anthropic APIs over OpenAI, Anthropic, Azure OpenAI, Gemini, OpenAI-compatible and plugin providers, with failover";
     }
 
     @Override
     public Backend create(LlmBackendConfig config, PluginContext context) {
+        // built-ins first, then the ProviderAdapter extensions of other plugins (a clash is a config error)
+        Map<String, ProviderAdapter> adapters = Providers.all(context.extensions(ProviderAdapter.class));
         Map<String, List<Provider>> byAlias = new LinkedHashMap<>();
         List<Provider> providers = new ArrayList<>(config.providers().size());
         for (int i = 0; i < config.providers().size(); i++) {
             LlmBackendConfig.ProviderConfig pc = config.providers().get(i);
-            ProviderAdapter adapter = Providers.BUILT_IN.get(pc.type());
+            ProviderAdapter adapter = adapters.get(pc.type());
             if (adapter == null) {
-                throw new ConfigException("providers[" + i + "].type", "unknown provider type '" + pc.type() + "'");
+                throw new ConfigException("providers[" + i + "].type", "unknown provider type '" + pc.type() + "' (known: "
+                        + String.join(", ", adapters.keySet()) + ")");
             }
             Map<String, String> options = new LinkedHashMap<>(pc.options());
             Provider p = new Provider(pc.name(), adapter, new ProviderEndpoint(pc.name(), pc.baseUrl(), pc.apiKey(), options),

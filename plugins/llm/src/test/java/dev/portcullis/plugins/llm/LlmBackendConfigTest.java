@@ -17,7 +17,7 @@ class LlmBackendConfigTest {
     void reportsEveryProblemWithItsPath() {
         LlmBackendConfig c = new LlmBackendConfig(null, List.of(
                 provider("a", "openai", "ftp://x", null, Map.of()),
-                provider("a", "vertex", "https://g.example", "k", Map.of("m", "n"))),
+                provider("a", null, "https://g.example", "k", Map.of("m", "n"))),
                 new LlmBackendConfig.RetryConfig(0, Duration.ofMillis(100), Duration.ofMillis(10)),
                 new LlmBackendConfig.BreakerConfig(0, null), null, null, Duration.ZERO, null, null, null);
         RecordingErrors errors = new RecordingErrors();
@@ -26,7 +26,7 @@ class LlmBackendConfigTest {
                 "providers[0].baseUrl: not an absolute http(s) URL",
                 "providers[0].apiKey: is required for type openai",
                 "providers[0].models: at least one model alias is required (alias: provider-model)",
-                "providers[1].type: unknown provider type 'vertex' (openai, anthropic, azure-openai, openai-compatible, gemini)",
+                "providers[1].type: is required (openai, anthropic, azure-openai, openai-compatible, gemini, or a type from a plugin)",
                 "providers[1].name: duplicate provider name 'a'",
                 "retry.attempts: must be between 1 and 10",
                 "retry.maxBackoff: must not be shorter than backoff",
