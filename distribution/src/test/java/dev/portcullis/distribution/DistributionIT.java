@@ -322,4 +322,122 @@ class DistributionIT {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    @Order(7)
+    void aProviderTypeFromTheExamplePluginServesChatCompletions() throws Exception {
+        // the plugin-conflict test deletes its zip, but PF4J had unpacked it into a folder that would
+        // still clash with 'example'
+        deleteTree(home.resolve("plugins/example-copy"));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpServer model = completionModel(seen);
+        int llmPort = freePort();
+        int llmAdmin = freePort();
+        Path conf = home.resolve("conf/llm-plugin.yaml");
+        String yaml = """
+                server: { port: %d, admin: { port: %d } }
+                routes:
+                  - name: ai
+                    match: { pathPrefix: /v1 }
+                    backend:
+                      type: llm
+                      providers:
+                        - { name: local, type: example-completion, baseUrl: "http://127.0.0.1:%d", apiKey: local-key, models: { small: tiny-1b } }
+                """.formatted(llmPort, llmAdmin, model.getAddress().getPort());
+        Files.writeString(conf, yaml);
+        Path llmLog = home.resolve("llm-gateway.log");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/portcullis").toString(), "run", "--config", conf.toString())
+                .redirectErrorStream(true).redirectOutput(llmLog.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        Process llm = pb.start();
+        try {
+            waitReady(llm, llmAdmin, llmLog);
+            assertThat(get(URI.create("http://127.0.0.1:" + llmAdmin + "/api/plugins")).body())
+                    .contains("llm-provider:example-completion");
+
+            HttpResponse<String> r = chat(llmPort, false);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(r.headers().firstValue("X-Portcullis-Provider")).hasValue("local");
+            var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body());
+            assertThat(json.path("model").asText()).isEqualTo("small");
+            assertThat(json.path("choices").get(0).path("message").path("content").asText()).isEqualTo("Blue.");
+            assertThat(json.path("usage").path("prompt_tokens").asInt()).isEqualTo(12);
+            assertThat(json.path("usage").path("completion_tokens").asInt()).isEqualTo(2);
+            // the model got this wire, the provider's model name and key, never the client's
+            assertThat(seen.getLast()).startsWith("Bearer local-key ").contains("\"model\":\"tiny-1b\"",
+                    "\"prompt\":\"User: Name a colour\\nAssistant:\"").doesNotContain("client-key");
+
+            HttpResponse<String> s = chat(llmPort, true);
+            assertThat(s.statusCode()).isEqualTo(200);
+            assertThat(s.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/event-stream"));
+            assertThat(s.body()).contains("\"content\":\"Bl\"", "\"content\":\"ue.\"", "\"finish_reason\":\"stop\"", "data: [DONE]");
+
+            // validate knows the plugin's type too, and names it among the known ones
+            Path bad = home.resolve("conf/llm-plugin-bad.yaml");
+            Files.writeString(bad, yaml.replace("type: example-completion", "type: vertex"));
+            Result v = run("validate", "--config", bad.toString());
+            assertThat(v.exit()).isEqualTo(1);
+            assertThat(v.output()).contains("routes[0].backend.providers[0].type: unknown provider type 'vertex' "
+                    + "(known: openai, anthropic, azure-openai, openai-compatible, gemini, example-completion)");
+        } finally {
+            llm.destroy();
+            llm.waitFor(15, TimeUnit.SECONDS);
+            model.stop(0);
+        }
+    }
+
+    /** A model server speaking the example plugin's completion wire; records "authorization body" per call. */
+    static HttpServer completionModel(List<String> seen) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        s.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        s.createContext("/generate", ex -> {
+            String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            seen.add(ex.getRequestHeaders().getFirst("Authorization") + " " + body);
+            boolean stream = body.contains("\"stream\":true");
+            byte[] answer = (stream
+                    ? "data: {\"text\":\"Bl\"}\n\ndata: {\"text\":\"ue.\"}\n\ndata: {\"finish\":\"stop\",\"tokens_in\":12,\"tokens_out\":2}\n\n"
+                    : "{\"text\":\"Blue.\",\"finish\":\"stop\",\"tokens_in\":12,\"tokens_out\":2}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", stream ? "text/event-stream" : "application/json");
+            ex.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        s.start();
+        return s;
+    }
+
+    static HttpResponse<String> chat(int gatewayPort, boolean stream) throws Exception {
+        String body = "{\"model\":\"small\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"Name a colour\"}]}";
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gatewayPort + "/v1/chat/completions"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer client-key")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static void waitReady(Process p, int adminPort, Path logFile) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            assertThat(p.isAlive()).as("gateway process alive; log:\n%s", Files.readString(logFile)).isTrue();
+            try {
+                if (get(URI.create("http://127.0.0.1:" + adminPort + "/ready")).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("gateway not ready in 30s; log:\n" + Files.readString(logFile));
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
 }
