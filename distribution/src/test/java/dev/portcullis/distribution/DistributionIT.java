@@ -253,6 +253,7 @@ class DistributionIT {
             assertThat(r.output()).contains("policy type 'stamp' is provided by both", "'example'", "'example-copy'");
         } finally {
             Files.delete(copy);
+            deleteTree(home.resolve("plugins/example-copy")); // PF4J unpacked the zip: it would clash with 'example' later
         }
     }
 
@@ -326,9 +327,6 @@ class DistributionIT {
     @Test
     @Order(7)
     void aProviderTypeFromTheExamplePluginServesChatCompletions() throws Exception {
-        // the plugin-conflict test deletes its zip, but PF4J had unpacked it into a folder that would
-        // still clash with 'example'
-        deleteTree(home.resolve("plugins/example-copy"));
         List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
         HttpServer model = completionModel(seen);
         int llmPort = freePort();
