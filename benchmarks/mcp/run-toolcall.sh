@@ -59,7 +59,12 @@ routes:
 YAML
 start_gateway "$WORK/gateway.yaml" "http://127.0.0.1:$GW_PORT/mcp"
 echo "gateway: ${WARMUP}s warm-up + ${MEASURE}s, $CONCURRENCY sessions" >&2
+# the gateway's CPU over the measured window (the JVM is the child of the `timeout` wrapper)
+ticks() { local t=0 c; for c in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+  t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$c/stat"))); done; echo "$t"; }
+( sleep "$WARMUP"; ticks "$GATEWAY_PID" > "$WORK/ticks.before" ) &
 GATEWAY=$(load "http://127.0.0.1:$GW_PORT/mcp" echo "$TOKEN")
+TICKS_AFTER=$(ticks "$GATEWAY_PID")
 echo "$GATEWAY" >&2
 
 d_rps=$(field "$DIRECT" rps); g_rps=$(field "$GATEWAY" rps)
@@ -72,4 +77,6 @@ echo "| --- | ---: | ---: | ---: | ---: |"
 echo "| direct (server-everything) | $d_rps | $d50 | $d99 | $(field "$DIRECT" errors) |"
 echo "| through Portcullis (jwt HS256 + mcp-tbac) | $g_rps | $g50 | $g99 | $(field "$GATEWAY" errors) |"
 echo "| gateway / direct | $(calc "$g_rps / $d_rps") | +$(calc "$g50 - $d50") | +$(calc "$g99 - $d99") | |"
+echo
+echo "gateway CPU: $(calc "($TICKS_AFTER - $(cat "$WORK/ticks.before")) * 1e6 / $(getconf CLK_TCK) / ($g_rps * $MEASURE)") µs per tools/call (JVM utime+stime over the measured window, approximate: the window's edges are the script's sleeps)"
 [ "$(field "$GATEWAY" errors)" = 0 ] && [ "$(field "$DIRECT" errors)" = 0 ] || { echo "errors during the run (KEEP_WORK=1 keeps $WORK)" >&2; exit 1; }

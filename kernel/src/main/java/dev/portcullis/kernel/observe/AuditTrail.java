@@ -23,6 +23,13 @@ import org.slf4j.LoggerFactory;
 public final class AuditTrail implements AuditLog {
 
     private static final Logger LOG = LoggerFactory.getLogger("portcullis.audit");
+    /**
+     * The same logger through JUL directly, for the event lines: the SLF4J-to-JUL adapter builds
+     * a {@code Throwable} per line and walks its stack to name the caller, which no audit line
+     * needs; a profile of MCP {@code tools/call} under load showed one per call (every call is
+     * audited), see docs/benchmarks.md.
+     */
+    private static final java.util.logging.Logger LINES = java.util.logging.Logger.getLogger("portcullis.audit");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AuditEvent[] ring;
@@ -52,8 +59,8 @@ public final class AuditTrail implements AuditLog {
                             .tag("event", String.valueOf(event.event()))
                             .tag("outcome", String.valueOf(event.outcome()))
                             .register(meters)).increment();
-            if (LOG.isInfoEnabled()) {
-                LOG.info(JSON.writeValueAsString(toMap(event)));
+            if (LINES.isLoggable(java.util.logging.Level.INFO)) {
+                LINES.logp(java.util.logging.Level.INFO, AuditTrail.class.getName(), "record", JSON.writeValueAsString(toMap(event)));
             }
         } catch (Exception e) {
             LOG.warn("could not record an audit event: {}", e.toString());

@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import org.pf4j.Extension;
 
 /** Creates {@code mcp} backends: one governed Streamable HTTP endpoint in front of several MCP servers. */
@@ -32,7 +31,11 @@ public final class McpBackendFactory implements BackendFactory<McpBackendConfig>
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                // the client's internal steps run on its selector thread instead of a new virtual
+                // thread each: every body is read with ofInputStream or ofByteArray, whose
+                // subscribers never block, and no callbacks are chained. The LLM backend's
+                // profile showed the hand-offs as the largest CPU cost of a call (docs/benchmarks.md)
+                .executor(Runnable::run)
                 .build();
         Map<String, Upstream> upstreams = new LinkedHashMap<>();
         for (McpServerConfig s : config.servers()) {
