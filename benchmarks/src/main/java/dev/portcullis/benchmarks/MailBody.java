@@ -33,6 +33,33 @@ public final class MailBody {
 
     private MailBody() {}
 
+    /**
+     * The message (the {@code body} member, as the JSON parser decodes it): ~3.3 KB of prose with
+     * line breaks; with {@code record}, the prose quotes {@link #CUSTOMER_RECORD} after ~1.4 KB,
+     * without it a sentence of prose stands there instead, and the message holds no digit, no
+     * {@code @} and nothing a PII detector should find (the load test's message).
+     */
+    public static String message(boolean record) {
+        return escapedMessage(record).replace("\\n", "\n");
+    }
+
+    /** The message as written in the JSON body: line breaks as {@code \\n} escapes. */
+    private static String escapedMessage(boolean record) {
+        StringBuilder message = new StringBuilder(3300).append("Hello,\\n\\n");
+        for (int i = 0; message.length() < 1400; i++) {
+            message.append(PROSE[i % PROSE.length]).append(' ');
+        }
+        if (record) {
+            message.append("\\n\\nFor reference, the record we reviewed: ").append(CUSTOMER_RECORD).append(".\\n\\n");
+        } else {
+            message.append("\\n\\nFor reference, the review covered every renewal, refund and credit line on the account.\\n\\n");
+        }
+        for (int i = 3; message.length() < 3300; i++) {
+            message.append(PROSE[i % PROSE.length]).append(' ');
+        }
+        return message.append("\\n\\nKind regards,\\nThe support team").toString();
+    }
+
     /** The body for a message to {@code to}, as UTF-8 bytes. */
     public static byte[] json(String to) {
         String head = "{\"from\":\"support-agent@example.com\",\"to\":[\"" + to + "\"],"
@@ -44,15 +71,7 @@ public final class MailBody {
                 + "\"task\":\"customer-support\",\"model\":\"support-llm-v3\"},\"tags\":[\"billing\",\"refund\",\"renewal\"],"
                 + "\"clientIp\":\"10.20.30.40\",\"attempt\":1,\"priority\":3,\"traceId\":\"";
         String end = "\"}}";
-        StringBuilder message = new StringBuilder(3200).append("Hello,\\n\\n");
-        for (int i = 0; message.length() < 1400; i++) {
-            message.append(PROSE[i % PROSE.length]).append(' ');
-        }
-        message.append("\\n\\nFor reference, the record we reviewed: ").append(CUSTOMER_RECORD).append(".\\n\\n");
-        for (int i = 3; message.length() < 3300; i++) {
-            message.append(PROSE[i % PROSE.length]).append(' ');
-        }
-        message.append("\\n\\nKind regards,\\nThe support team");
+        String message = escapedMessage(true);
         String json = head + message + tail;
         int fill = SIZE - json.length() - end.length();
         if (fill < 0) {

@@ -198,6 +198,36 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void detectorsFindNothingInTheCleanMessagesAndTheRecordInThePiiOne() {
+        for (String detector : List.of("email", "phone", "payment-card", "iban", "us-ssn", "five")) {
+            for (String text : List.of("clean", "clean-utf16")) {
+                DetectorsBench bench = detectors(detector, text);
+                assertThat(bench.message()).hasSizeGreaterThan(3200).doesNotContainPattern("[0-9@]");
+                assertThat(bench.scan()).as("%s over %s", detector, text).isZero();
+            }
+        }
+        assertThat(detectors("clean-utf16").message().chars().anyMatch(c -> c > 0xff)).isTrue();
+        DetectorsBench pii = detectors("five", "pii");
+        assertThat(pii.scan()).isEqualTo(5);
+        // in detector order; the phone detector also reads the IBAN's tail as a number with a 00 prefix
+        assertThat(pii.findings()).extracting(s -> pii.message().substring(s.start(), s.end())).containsExactly(
+                "jane.roe@mail.test", "+1 415 555 2671", "0044 0532 0130 00", "4111 1111 1111 1111",
+                "DE89 3704 0044 0532 0130 00");
+    }
+
+    private static DetectorsBench detectors(String text) {
+        return detectors("five", text);
+    }
+
+    private static DetectorsBench detectors(String detector, String text) {
+        DetectorsBench bench = new DetectorsBench();
+        bench.detector = detector;
+        bench.text = text;
+        bench.setUp();
+        return bench;
+    }
+
+    @Test
     void inspectScenariosPassBlockOrMaskAsDescribed() {
         assertThat(inspect("internal", false)).isEqualTo(new String(MailBody.json("colleague@example.com"), StandardCharsets.UTF_8));
         inspect("external", true);
@@ -231,7 +261,8 @@ class BenchmarksSmokeTest {
     void jmhRunsTheApiGateBenchmarksOnce() throws RunnerException {
         System.setProperty("jmh.ignoreLock", "true"); // as above
         Options opts = new OptionsBuilder()
-                .include(JwtBench.class.getName() + "|" + RateLimitBench.class.getName() + "|" + InspectBench.class.getName())
+                .include(JwtBench.class.getName() + "|" + RateLimitBench.class.getName() + "|" + InspectBench.class.getName()
+                        + "|" + DetectorsBench.class.getName())
                 .forks(0)
                 .warmupIterations(0)
                 .measurementIterations(1)
@@ -240,11 +271,13 @@ class BenchmarksSmokeTest {
                 .param("store", "local")
                 .param("algorithm", "token-bucket")
                 .param("scenario", "external")
+                .param("detector", "five")
+                .param("text", "pii")
                 .verbosity(VerboseMode.SILENT)
                 .build();
         Collection<RunResult> results = new Runner(opts).run();
-        // jwt cold + cached, one rate-limit check, one inspect scenario
-        assertThat(results).hasSize(4);
+        // jwt cold + cached, one rate-limit check, one inspect scenario, the five detectors
+        assertThat(results).hasSize(5);
         assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
     }
 

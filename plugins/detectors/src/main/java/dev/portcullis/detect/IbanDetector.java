@@ -52,9 +52,22 @@ public final class IbanDetector implements Detector {
 
     @Override
     public void scan(CharSequence text, List<Span> out) {
+        Digits digits = Digits.of(text);
+        if (digits == null) {
+            return; // the check digits are digits: no digit, no IBAN
+        }
         int n = text.length();
         int i = 0;
         while (i + 4 <= n) {
+            // a candidate has its first check digit two characters in: skip to the next digit
+            int d = digits.next(i + 2);
+            if (d < 0) {
+                return;
+            }
+            i = d - 2;
+            if (i + 4 > n) {
+                return;
+            }
             char a = text.charAt(i);
             if (!Chars.isUpper(a) || !Chars.boundaryBefore(text, i) || !Chars.isUpper(text.charAt(i + 1))
                     || !Chars.isDigit(text.charAt(i + 2)) || !Chars.isDigit(text.charAt(i + 3))) {

@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * Splits text into runs of digit groups joined by single separators ({@code 4111 1111},
  * {@code +1 (555) 123-4567}, {@code 192.168.0.1}) and offers windows of consecutive groups to a
- * classifier. Shared by the number-shaped detectors so that each is one linear pass.
+ * classifier. Shared by the number-shaped detectors so that each is one linear pass, which jumps
+ * from digit to digit ({@link Digits}): prose between numbers is never read character by character.
  *
  * <p>A run starts at a digit, {@code +} or {@code (} that does not follow a letter or digit, and is
  * dropped when a letter follows it (then it is part of an identifier). A window that is not the
@@ -40,10 +41,23 @@ final class NumberRuns {
 
     /** Finds every run in {@code text} and appends the spans {@code classifier} accepts. */
     static void scan(CharSequence text, String kind, Classifier classifier, List<Span> out) {
-        NumberRuns run = null; // made on the first run: most values hold none
+        Digits digits = Digits.of(text);
+        if (digits == null) {
+            return; // no digit, no run: most prose
+        }
+        NumberRuns run = null; // made on the first run
         int n = text.length();
         int i = 0;
         while (i < n) {
+            // every run starts at a digit or at the '+' or '(' just before one: skip to the next
+            int d = digits.next(i);
+            if (d < 0) {
+                return;
+            }
+            if (d > i && (text.charAt(d - 1) == '+' || text.charAt(d - 1) == '(')) {
+                d--;
+            }
+            i = d;
             char c = text.charAt(i);
             boolean opener = Chars.isDigit(c)
                     || ((c == '+' || c == '(') && i + 1 < n && Chars.isDigit(text.charAt(i + 1)));
