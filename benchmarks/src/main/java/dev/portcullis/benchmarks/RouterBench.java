@@ -31,15 +31,15 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code i % 4 == 2}: template {@code /svc<i>/users/{id}/orders/{orderId}}</li>
  *   <li>{@code i % 4 == 3}: host wildcard {@code *.tenant<i>.example.com} with prefix {@code /api}:
  *       all {@code routes/4} of these share the first segment {@code api}, so they fall into one
- *       router bucket and a request for {@code /api/...} scans them in declaration order</li>
+ *       router bucket, which the router also indexes by host (from 16 host routes on)</li>
  * </ul>
  * The {@code target} parameter picks the request:
  * <ul>
  *   <li>{@code first}: hits route 0 (prefix), the first declared</li>
  *   <li>{@code middle}: hits the template route at or below {@code routes/2} (498 of 1,000; fills
  *       two path parameters)</li>
- *   <li>{@code last}: hits the last host-wildcard route (999 of 1,000): a scan of all
- *       {@code routes/4} entries in the {@code api} bucket</li>
+ *   <li>{@code last}: hits the last host-wildcard route (999 of 1,000): without the host index,
+ *       a scan of all {@code routes/4} entries in the {@code api} bucket</li>
  *   <li>{@code missBucket}: {@code /unknown/x}: no route has that first segment</li>
  *   <li>{@code missScan}: {@code /api/orders} on a host no wildcard matches: scans the whole
  *       {@code api} bucket, then misses</li>

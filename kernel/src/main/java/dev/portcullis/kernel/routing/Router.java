@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * <p>Routes are bucketed by their first literal path segment, so a request only scans the routes
  * that could match its first segment plus those that match any first segment; each bucket is
- * pre-sorted so the first hit is the answer.
+ * pre-sorted so the first hit is the answer. A bucket of many routes that differ by host is also
+ * indexed by host, so that only the routes for the request's host are looked at.
  *
  * @param <R> the routed payload
  */
@@ -60,9 +61,94 @@ public final class Router<R> {
     private static final Comparator<Entry<?>> PRIORITY =
             Comparator.<Entry<?>>comparingInt(Entry::specificity).reversed().thenComparingInt(Entry::order);
 
-    private final Map<String, Entry<R>[]> bySegment;
-    private final Entry<R>[] anySegment;
+    private final Map<String, Bucket<R>> bySegment;
+    private final Bucket<R> anySegment;
     private final int size;
+
+    /** The candidates for one first segment, in priority order, with a host index when it pays. */
+    private record Bucket<R>(Entry<R>[] entries, HostIndex hosts) {
+        static <R> Bucket<R> of(Entry<R>[] sorted) {
+            return new Bucket<>(sorted, HostIndex.of(sorted));
+        }
+    }
+
+    /**
+     * Positions (in the bucket's priority order) of the entries that name a host, by exact host and
+     * by wildcard suffix, plus those of the entries for any host. Built for buckets where many
+     * routes differ only by host (say one per tenant, all under {@code /api}): a request then looks
+     * at the routes for its own host instead of scanning them all (RouterBench: 18 µs for the last
+     * of 2,500 such routes without it).
+     */
+    private record HostIndex(Map<String, int[]> exact, Map<String, int[]> suffix, int[] anyHost) {
+
+        /** Fewer host routes than this, or too many routes for any host: a plain scan is as quick. */
+        static final int MIN_HOSTED = 16;
+
+        static HostIndex of(Entry<?>[] sorted) {
+            Map<String, List<Integer>> exact = new HashMap<>();
+            Map<String, List<Integer>> suffix = new HashMap<>();
+            List<Integer> any = new ArrayList<>();
+            for (int i = 0; i < sorted.length; i++) {
+                HostPattern h = sorted[i].host();
+                if (h.exact() != null) {
+                    exact.computeIfAbsent(h.exact(), k -> new ArrayList<>()).add(i);
+                } else if (h.suffix() != null) {
+                    suffix.computeIfAbsent(h.suffix(), k -> new ArrayList<>()).add(i);
+                } else {
+                    any.add(i);
+                }
+            }
+            int hosted = sorted.length - any.size();
+            if (hosted < MIN_HOSTED || any.size() * 4 > hosted) {
+                return null;
+            }
+            return new HostIndex(ints(exact), ints(suffix), any.stream().mapToInt(Integer::intValue).toArray());
+        }
+
+        private static Map<String, int[]> ints(Map<String, List<Integer>> lists) {
+            Map<String, int[]> out = new HashMap<>();
+            lists.forEach((k, v) -> out.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
+            return out;
+        }
+
+        /** The positions of the entries whose host condition {@code host} can meet, ascending. */
+        int[] candidates(String host) {
+            if (host == null) {
+                return anyHost;
+            }
+            int[] ex = exact.get(host);
+            int n = anyHost.length + (ex == null ? 0 : ex.length);
+            int[][] bySuffix = null;
+            int found = 0;
+            // a wildcard *.b.c is stored as ".b.c": look up every suffix of the host that starts at a dot
+            for (int dot = host.indexOf('.', 1); dot > 0; dot = host.indexOf('.', dot + 1)) {
+                int[] s = suffix.get(host.substring(dot));
+                if (s != null) {
+                    if (bySuffix == null) {
+                        bySuffix = new int[4][];
+                    } else if (found == bySuffix.length) {
+                        bySuffix = Arrays.copyOf(bySuffix, found * 2);
+                    }
+                    bySuffix[found++] = s;
+                    n += s.length;
+                }
+            }
+            int[] out = new int[n];
+            int at = 0;
+            System.arraycopy(anyHost, 0, out, at, anyHost.length);
+            at += anyHost.length;
+            if (ex != null) {
+                System.arraycopy(ex, 0, out, at, ex.length);
+                at += ex.length;
+            }
+            for (int i = 0; i < found; i++) {
+                System.arraycopy(bySuffix[i], 0, out, at, bySuffix[i].length);
+                at += bySuffix[i].length;
+            }
+            Arrays.sort(out); // back into priority order
+            return out;
+        }
+    }
 
     /** Compiles the routing table; {@code entries} in declaration order. */
     @SuppressWarnings("unchecked")
@@ -80,14 +166,14 @@ public final class Router<R> {
         }
         Entry<R>[] any = generic.toArray(Entry[]::new);
         Arrays.sort(any, PRIORITY);
-        this.anySegment = any;
+        this.anySegment = Bucket.of(any);
         this.bySegment = new HashMap<>();
         buckets.forEach((seg, list) -> {
             List<Entry<R>> merged = new ArrayList<>(list);
             merged.addAll(generic);
             Entry<R>[] arr = merged.toArray(Entry[]::new);
             Arrays.sort(arr, PRIORITY);
-            bySegment.put(seg, arr);
+            bySegment.put(seg, Bucket.of(arr));
         });
     }
 
@@ -118,9 +204,13 @@ public final class Router<R> {
      * @param query   query parameter lookup (parsed only if a candidate route asks)
      */
     public RouteMatch<R> match(String host, String method, String path, HeaderLookup headers, QueryLookup query) {
-        Entry<R>[] candidates = bySegment.getOrDefault(firstSegment(path), anySegment);
+        Bucket<R> bucket = bySegment.getOrDefault(firstSegment(path), anySegment);
+        Entry<R>[] entries = bucket.entries();
+        int[] only = bucket.hosts() == null ? null : bucket.hosts().candidates(host);
+        int n = only == null ? entries.length : only.length;
         Map<String, String> params = null;
-        for (Entry<R> e : candidates) {
+        for (int i = 0; i < n; i++) {
+            Entry<R> e = entries[only == null ? i : only[i]];
             if (!e.host().matches(host)) {
                 continue;
             }

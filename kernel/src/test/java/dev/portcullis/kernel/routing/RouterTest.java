@@ -118,4 +118,46 @@ class RouterTest {
     void malformedTemplateIsRefused() {
         assertThatThrownBy(() -> PathPattern.of("/users/{id}x", null)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aBucketIndexedByHostAnswersExactlyAsAFullScanDoes() {
+        // many routes per first segment that differ by host (the index kicks in), mixed with
+        // routes for any host, templates, prefixes, methods; compared with a plain priority scan
+        java.util.Random random = new java.util.Random(7);
+        String[] hosts = {"a.example.com", "b.example.com", "x.a.example.com", "tenant3.example.com", "api.local", "example.com", "z.y.x.a.example.com"};
+        String[] hostPatterns = {null, "a.example.com", "*.example.com", "*.a.example.com", "api.local", "*.local", "tenant3.example.com", "*.x.a.example.com"};
+        String[] paths = {"/api", "/api/users", "/api/users/7", "/api/users/7/orders", "/api/orders", "/other", "/api/users/me"};
+        for (int table = 0; table < 40; table++) {
+            List<Router.Entry<String>> entries = new ArrayList<>();
+            int size = 20 + random.nextInt(200);
+            for (int i = 0; i < size; i++) {
+                String host = random.nextInt(10) == 0 ? null : hostPatterns[random.nextInt(hostPatterns.length)];
+                int kind = random.nextInt(4);
+                String exact = kind == 0 ? "/api/users/me" : kind == 1 ? "/api/users/{id}" : null;
+                String prefix = kind == 2 ? "/api" : kind == 3 ? (random.nextBoolean() ? "/api/users" : "/") : null;
+                Set<String> methods = random.nextInt(3) == 0 ? Set.of("POST") : Set.of();
+                entries.add(entry("r" + i, host, exact, prefix, methods, Map.of(), i));
+            }
+            Router<String> router = new Router<>(entries);
+            List<Router.Entry<String>> byPriority = new ArrayList<>(entries);
+            byPriority.sort(java.util.Comparator.<Router.Entry<String>>comparingInt(Router.Entry::specificity).reversed()
+                    .thenComparingInt(Router.Entry::order));
+            for (String host : hosts) {
+                for (String path : paths) {
+                    for (String method : List.of("GET", "POST")) {
+                        String expected = null;
+                        for (Router.Entry<String> e : byPriority) {
+                            if (e.host().matches(host) && (e.methods().isEmpty() || e.methods().contains(method))
+                                    && e.path().matches(path, new java.util.HashMap<>())) {
+                                expected = e.payload();
+                                break;
+                            }
+                        }
+                        assertThat(route(router, host, method, path)).as("table %d: %s %s %s", table, host, method, path)
+                                .isEqualTo(expected);
+                    }
+                }
+            }
+        }
+    }
 }
