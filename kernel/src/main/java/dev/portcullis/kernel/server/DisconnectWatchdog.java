@@ -32,6 +32,15 @@ import org.slf4j.LoggerFactory;
  * request early (it is alive: stop watching, leave the bytes to Helidon). {@link Watch#stop()}
  * hands the channel back in blocking mode before the handler touches it again.
  *
+ * <p>A watch starts as a note in a set and is only armed (channel registered) once the call has
+ * waited {@value #ARM_AFTER_MILLIS} ms: arming and disarming cost two selector wake-ups, two
+ * context switches and a wait of the handler for the selector thread — 16 µs of CPU per call when
+ * every call was armed (an AI-gate call costs ~56 µs in all, docs/benchmarks.md) — while a call
+ * that answers within a fraction of a second is not worth cancelling. Stopping an unarmed watch is
+ * one set removal. A client that hangs up is thus noticed within about
+ * {@value #ARM_AFTER_MILLIS} ms plus one {@value #TICK_MILLIS} ms tick of the call's start, or at
+ * once after that.
+ *
  * <p>Only for a request whose body has been read to its end, and only while the handler thread
  * does not use the connection. Where the connection is not one this class can watch (another
  * socket implementation) the watch does nothing.
@@ -41,7 +50,19 @@ public final class DisconnectWatchdog {
     private static final Logger LOG = LoggerFactory.getLogger(DisconnectWatchdog.class);
     private static final ThreadLocal<ConnectionContext> CURRENT = new ThreadLocal<>();
     private static final Field CHANNEL = channelField();
-    /** Watches to start or stop, for the watchdog thread. */
+    /** A watch is armed once its call has waited this long. */
+    static final long ARM_AFTER_MILLIS = 100;
+    /** How often the watchdog looks for watches to arm. */
+    static final long TICK_MILLIS = 20;
+    private static final long ARM_AFTER_NANOS = ARM_AFTER_MILLIS * 1_000_000;
+
+    private static final int PENDING = 0;
+    private static final int ARMED = 1;
+    private static final int STOPPED_EARLY = 2;
+
+    /** Watches not armed yet. */
+    private static final java.util.Set<Watch> WAITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Armed watches to stop, for the watchdog thread. */
     private static final Queue<Watch> CHANGES = new ConcurrentLinkedQueue<>();
     /** Stopped watches whose keys wait for deregistration (the watchdog thread's own). */
     private static final Queue<Watch> STOPPED = new ArrayDeque<>();
@@ -54,6 +75,8 @@ public final class DisconnectWatchdog {
         private final SocketChannel channel;
         private final Runnable onGone;
         private final Thread owner;
+        private final long started = System.nanoTime();
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(PENDING);
         private SelectionKey key; // the watchdog thread's
         private boolean stopping; // guarded by this
         private boolean fired; // guarded by this
@@ -71,6 +94,10 @@ public final class DisconnectWatchdog {
          */
         public boolean stop() {
             if (channel == null) {
+                return false;
+            }
+            if (state.compareAndSet(PENDING, STOPPED_EARLY)) {
+                WAITING.remove(this); // never armed: nothing to undo
                 return false;
             }
             boolean gone;
@@ -134,8 +161,8 @@ public final class DisconnectWatchdog {
             return NONE;
         }
         Watch w = new Watch(channel, onGone);
-        CHANGES.add(w);
-        selector().wakeup();
+        WAITING.add(w);
+        selector(); // the watchdog thread runs
         return w;
     }
 
@@ -171,7 +198,7 @@ public final class DisconnectWatchdog {
     private static void run(Selector s) {
         while (true) {
             try {
-                s.select();
+                s.select(TICK_MILLIS);
                 for (SelectionKey key : s.selectedKeys()) {
                     if (key.isValid()) {
                         verdict((Watch) key.attachment(), key);
@@ -186,29 +213,32 @@ public final class DisconnectWatchdog {
                     s.selectNow(); // deregisters the cancelled keys, so their channels may block again
                     release();
                 }
+                arm(s);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("client watch: {}", e.toString());
             }
         }
     }
 
-    /** Starts or stops watching {@code w}; returns whether a key was cancelled. */
-    private static boolean apply(Selector s, Watch w) {
-        boolean stopping;
-        synchronized (w) {
-            stopping = w.stopping;
-        }
-        if (!stopping) {
-            if (w.key == null) {
-                try {
-                    w.channel.configureBlocking(false);
-                    w.key = w.channel.register(s, SelectionKey.OP_READ, w);
-                } catch (IOException | RuntimeException e) {
-                    LOG.debug("cannot watch a client connection: {}", e.toString());
-                }
+    /** Registers the channels of the watches whose calls have waited long enough. */
+    private static void arm(Selector s) {
+        long now = System.nanoTime();
+        for (Watch w : WAITING) {
+            if (now - w.started < ARM_AFTER_NANOS || !w.state.compareAndSet(PENDING, ARMED)) {
+                continue; // too young, or stopped meanwhile
             }
-            return false;
+            WAITING.remove(w);
+            try {
+                w.channel.configureBlocking(false);
+                w.key = w.channel.register(s, SelectionKey.OP_READ, w);
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("cannot watch a client connection: {}", e.toString());
+            }
         }
+    }
+
+    /** Stops watching the armed watch {@code w}; returns whether a key was cancelled. */
+    private static boolean apply(Selector s, Watch w) {
         if (w.key != null) {
             w.key.cancel();
             STOPPED.add(w);

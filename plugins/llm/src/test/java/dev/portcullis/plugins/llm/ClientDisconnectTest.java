@@ -116,7 +116,7 @@ class ClientDisconnectTest {
         try (Socket client = new Socket(InetAddress.getLoopbackAddress(), gateway.port())) {
             send(client, model, stream);
             assertThat(received.await(5, TimeUnit.SECONDS)).as("the provider got the request").isTrue();
-            Thread.sleep(300); // well past the first rounds of the watch: it must not fire on its own
+            Thread.sleep(300); // past the moment the watch is armed (100 ms): it must not fire on its own
             assertThat(provider.closedByGateway.get()).as("still waiting while the client waits").isEqualTo(before);
             left = System.nanoTime();
         }
