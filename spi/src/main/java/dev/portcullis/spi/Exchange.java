@@ -69,7 +69,8 @@ public interface Exchange {
      * blocking upstream call (the JDK {@code HttpClient} cancels an interrupted {@code send} and
      * an interrupted body read; the kernel's upstream connections close their socket). Without
      * it the gateway learns that a client left only when it writes the response, after the
-     * upstream has done (and charged for) all of its work.
+     * upstream has done (and charged for) all of its work. The kernel starts watching once the
+     * call has waited 100 ms, so that quick calls pay nothing for it.
      *
      * <p>Call it only once the request body has been read to its end (watching reads from the
      * connection), and keep the guarded section to the upstream call itself: an interrupt in a
