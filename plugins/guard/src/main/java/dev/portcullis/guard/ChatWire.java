@@ -1,9 +1,15 @@
 package dev.portcullis.guard;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.spi.Body;
+import dev.portcullis.spi.BodyTooLargeException;
+import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Response;
+import dev.portcullis.spi.Verdict;
+import java.io.IOException;
 
 /**
  * The two chat wire formats the guards read: OpenAI Chat Completions and Anthropic Messages,
@@ -27,6 +33,32 @@ enum ChatWire {
             return ANTHROPIC;
         }
         return null;
+    }
+
+    /** A chat request body as a guard reads it: its JSON, or the answer that refuses it. */
+    record RequestBody(JsonNode json, Verdict refusal) {}
+
+    /**
+     * Reads the request body of {@code exchange} as JSON, at most {@code maxBody} bytes. An empty body
+     * gives neither JSON nor refusal (nothing to guard); one too large, not JSON or unreadable gives
+     * a refusal in this wire's format, naming {@code guard} in the 413.
+     */
+    RequestBody readRequest(Exchange exchange, long maxBody, String guard) {
+        try {
+            byte[] bytes = exchange.request().body().bytes(maxBody);
+            return new RequestBody(bytes.length == 0 ? null : JSON.readTree(bytes), null);
+        } catch (BodyTooLargeException e) {
+            return refused(error(413, "request_too_large",
+                    "The request body is larger than the " + guard + " accepts (" + maxBody + " bytes)."));
+        } catch (JsonProcessingException e) {
+            return refused(error(400, "invalid_json", "The request body is not valid JSON."));
+        } catch (IOException e) {
+            return refused(error(400, "invalid_request", "The request body could not be read."));
+        }
+    }
+
+    private static RequestBody refused(Response answer) {
+        return new RequestBody(null, Verdict.respond(answer));
     }
 
     /**

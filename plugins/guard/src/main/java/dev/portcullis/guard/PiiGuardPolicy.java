@@ -1,6 +1,5 @@
 package dev.portcullis.guard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -69,20 +68,13 @@ final class PiiGuardPolicy implements Policy {
         if (!config.requests()) {
             return Verdict.proceed();
         }
-        JsonNode body;
-        try {
-            byte[] bytes = exchange.request().body().bytes(maxBody);
-            if (bytes.length == 0) {
-                return Verdict.proceed();
-            }
-            body = ChatWire.JSON.readTree(bytes);
-        } catch (BodyTooLargeException e) {
-            return Verdict.respond(wire.error(413, "request_too_large",
-                    "The request body is larger than the PII guard accepts (" + maxBody + " bytes)."));
-        } catch (JsonProcessingException e) {
-            return Verdict.respond(wire.error(400, "invalid_json", "The request body is not valid JSON."));
-        } catch (IOException e) {
-            return Verdict.respond(wire.error(400, "invalid_request", "The request body could not be read."));
+        ChatWire.RequestBody read = wire.readRequest(exchange, maxBody, "PII guard");
+        if (read.refusal() != null) {
+            return read.refusal();
+        }
+        JsonNode body = read.json();
+        if (body == null) {
+            return Verdict.proceed();
         }
         List<String> found = new ArrayList<>();
         ChatTexts.walk(body, wire, false, true, (source, text) -> redactor.redact(text, placeholders, found));

@@ -1,12 +1,10 @@
 package dev.portcullis.guard;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.portcullis.spi.StateStore;
 import dev.portcullis.spi.StoreUnavailableException;
 import dev.portcullis.spi.Taints;
 import dev.portcullis.spi.AuditEvent;
-import dev.portcullis.spi.BodyTooLargeException;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.GuardAttributes;
 import dev.portcullis.spi.InjectionDetector;
@@ -15,7 +13,6 @@ import dev.portcullis.spi.Policy;
 import dev.portcullis.spi.Verdict;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -79,20 +76,13 @@ final class PromptGuardPolicy implements Policy, InjectionDetector {
         if (wire == null) {
             return Verdict.proceed();
         }
-        JsonNode body;
-        try {
-            byte[] bytes = exchange.request().body().bytes(maxBody);
-            if (bytes.length == 0) {
-                return Verdict.proceed();
-            }
-            body = ChatWire.JSON.readTree(bytes);
-        } catch (BodyTooLargeException e) {
-            return Verdict.respond(wire.error(413, "request_too_large",
-                    "The request body is larger than the prompt guard accepts (" + maxBody + " bytes)."));
-        } catch (JsonProcessingException e) {
-            return Verdict.respond(wire.error(400, "invalid_json", "The request body is not valid JSON."));
-        } catch (IOException e) {
-            return Verdict.respond(wire.error(400, "invalid_request", "The request body could not be read."));
+        ChatWire.RequestBody read = wire.readRequest(exchange, maxBody, "prompt guard");
+        if (read.refusal() != null) {
+            return read.refusal();
+        }
+        JsonNode body = read.json();
+        if (body == null) {
+            return Verdict.proceed();
         }
         long t0 = System.nanoTime();
         List<Piece> texts = new ArrayList<>(4);
