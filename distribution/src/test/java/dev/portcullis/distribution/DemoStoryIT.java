@@ -89,7 +89,7 @@ class DemoStoryIT {
     @BeforeAll
     static void unzipConfigureAndStart() throws Exception {
         Path root = Files.createTempDirectory("portcullis-demo");
-        DistributionIT.unzip(Path.of(System.getProperty("portcullis.zip")), root);
+        Launches.unzip(Path.of(System.getProperty("portcullis.zip")), root);
         try (var dirs = Files.list(root)) {
             home = dirs.findFirst().orElseThrow();
         }
@@ -485,19 +485,7 @@ class DemoStoryIT {
     }
 
     static void waitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertThat(gateway.isAlive()).as("gateway process alive; log:\n%s", logText()).isTrue();
-            try {
-                if (get(admin("/ready")).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("gateway not ready in 60s; log:\n" + logText());
+        Launches.awaitReady("gateway process", gateway, admin("/ready"), Duration.ofSeconds(60), DemoStoryIT::logText);
     }
 
     static String logText() {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -22,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -138,19 +136,7 @@ class DistributionIT {
     record Result(int exit, String output) {}
 
     static void waitReady() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            assertThat(gateway.isAlive()).as("gateway process alive; log:\n%s", logText()).isTrue();
-            try {
-                if (get(admin("/ready")).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("gateway not ready in 30s; log:\n" + logText());
+        Launches.awaitReady("gateway process", gateway, admin("/ready"), java.time.Duration.ofSeconds(30), DistributionIT::logText);
     }
 
     static String logText() {
@@ -289,27 +275,7 @@ class DistributionIT {
     }
 
     static void unzip(Path zip, Path into) throws IOException {
-        try (ZipFile zf = new ZipFile(zip.toFile())) {
-            var entries = zf.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry e = entries.nextElement();
-                Path p = into.resolve(e.getName()).normalize();
-                if (!p.startsWith(into)) {
-                    throw new IOException("zip entry outside target: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(p);
-                    continue;
-                }
-                Files.createDirectories(p.getParent());
-                try (InputStream in = zf.getInputStream(e)) {
-                    Files.copy(in, p);
-                }
-                if (e.getName().contains("/bin/")) {
-                    p.toFile().setExecutable(true);
-                }
-            }
-        }
+        Launches.unzip(zip, into);
     }
 
     static int freePort() {

@@ -560,20 +560,8 @@ class ClusterIT {
         }
 
         void awaitReady() throws Exception {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-            while (System.nanoTime() < deadline) {
-                assertThat(process.isAlive()).as("node %s alive; log:%n%s", name, logText()).isTrue();
-                try {
-                    if (CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/ready")).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    // still starting
-                }
-                Thread.sleep(100);
-            }
-            throw new AssertionError("node " + name + " not ready in 45s; log:\n" + logText());
+            dev.portcullis.distribution.Launches.awaitReady("node " + name, process,
+                    URI.create("http://127.0.0.1:" + adminPort + "/ready"), Duration.ofSeconds(45), this::logText);
         }
 
         URI uri(String path) {

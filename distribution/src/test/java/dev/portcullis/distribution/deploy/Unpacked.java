@@ -1,12 +1,9 @@
 package dev.portcullis.distribution.deploy;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /** The distribution zip, unpacked once per test JVM into a temporary folder, as an operator would. */
 final class Unpacked {
@@ -20,7 +17,7 @@ final class Unpacked {
         if (home == null) {
             try {
                 Path root = Files.createTempDirectory("portcullis-deploy");
-                unzip(Path.of(System.getProperty("portcullis.zip")), root);
+                dev.portcullis.distribution.Launches.unzip(Path.of(System.getProperty("portcullis.zip")), root);
                 try (var dirs = Files.list(root)) {
                     home = dirs.findFirst().orElseThrow();
                 }
@@ -29,30 +26,6 @@ final class Unpacked {
             }
         }
         return home;
-    }
-
-    private static void unzip(Path zip, Path into) throws IOException {
-        try (ZipFile zf = new ZipFile(zip.toFile())) {
-            var entries = zf.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry e = entries.nextElement();
-                Path p = into.resolve(e.getName()).normalize();
-                if (!p.startsWith(into)) {
-                    throw new IOException("zip entry outside target: " + e.getName());
-                }
-                if (e.isDirectory()) {
-                    Files.createDirectories(p);
-                    continue;
-                }
-                Files.createDirectories(p.getParent());
-                try (InputStream in = zf.getInputStream(e)) {
-                    Files.copy(in, p);
-                }
-                if (e.getName().contains("/bin/")) {
-                    p.toFile().setExecutable(true);
-                }
-            }
-        }
     }
 
     /** A loopback port free right now. */
