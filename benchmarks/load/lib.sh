@@ -166,3 +166,42 @@ wrk_stats() { # wrk-output -> "p50 p99 p999 errors"
 cpu_user_sys() { # pid
   awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat"
 }
+
+# --- the AI-gate benchmark (run-ai.sh, profile-ai.sh): one chat request, one mock answer, one route ---
+# the 199-byte chat request every target gets, and the mock provider's 448-byte answer
+ai_request() { cat <<'JSON'
+{"model":"chat","max_tokens":64,"messages":[{"role":"system","content":"You are a terse assistant."},{"role":"user","content":"Is the renewal of order 48213 charged twice? Answer in one sentence."}]}
+JSON
+}
+ai_completion() { cat <<'JSON'
+{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion","created":1764000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Yes: the renewal was charged twice after a payment timeout, and the duplicate has been reversed.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":38,"completion_tokens":19,"total_tokens":57},"system_fingerprint":"fp_bench"}
+JSON
+}
+
+# Portcullis's config for the AI gate: api-key -> token-rate-limit (counts, never refuses) -> llm
+# with the mock as an openai-compatible provider of alias `chat`; extra provider lines may follow.
+ai_portcullis_config() { # file gateway-port admin-port mock-port [extra provider lines]
+  cat >"$1" <<YAML
+server:
+  host: 127.0.0.1
+  port: $2
+  admin: { host: 127.0.0.1, port: $3 }
+  watchConfig: false
+  shutdownGracePeriod: 2s
+  accessLog: { enabled: false }
+consumers:
+  - { name: agent, apiKeys: ["\${BENCH_API_KEY}"] }
+policies:
+  gate-auth: { type: api-key, header: X-API-Key }
+  gate-tpm: { type: token-rate-limit, key: consumer, tokensPerMinute: 1000000000000 }
+routes:
+  - name: ai
+    match: { pathPrefix: /v1 }
+    policies: [ gate-auth, gate-tpm ]
+    backend:
+      type: llm
+      providers:
+        - { name: mock, type: openai-compatible, baseUrl: "http://127.0.0.1:$4/v1", models: { chat: gpt-4o-mini } }
+${5:-}
+YAML
+}

@@ -38,8 +38,8 @@ require_tools wrk nginx curl
 require_free_ports $MOCK_PORT $GW_PORT $GW_ADMIN_PORT
 start_run $((WARMUP + DURATION + 180))
 
-request='{"model":"chat","max_tokens":64,"messages":[{"role":"system","content":"You are a terse assistant."},{"role":"user","content":"Is the renewal of order 48213 charged twice? Answer in one sentence."}]}'
-completion='{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion","created":1764000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Yes: the renewal was charged twice after a payment timeout, and the duplicate has been reversed.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":38,"completion_tokens":19,"total_tokens":57},"system_fingerprint":"fp_bench"}'
+request="$(ai_request)"
+completion="$(ai_completion)"
 printf '%s' "$request" >"$work/request.json"
 cat >"$work/post.lua" <<LUA
 local f = assert(io.open("$work/request.json", "rb"))
@@ -57,28 +57,7 @@ start_nginx mock "  server {
   }"
 wait_http_any "http://127.0.0.1:$MOCK_PORT/" 10 || die "mock did not start: $(cat "$work/mock/error.log")"
 
-cat >"$work/portcullis.yaml" <<YAML
-server:
-  host: 127.0.0.1
-  port: $GW_PORT
-  admin: { host: 127.0.0.1, port: $GW_ADMIN_PORT }
-  watchConfig: false
-  shutdownGracePeriod: 2s
-  accessLog: { enabled: false }
-consumers:
-  - { name: agent, apiKeys: ["\${BENCH_API_KEY}"] }
-policies:
-  gate-auth: { type: api-key, header: X-API-Key }
-  gate-tpm: { type: token-rate-limit, key: consumer, tokensPerMinute: 1000000000000 }
-routes:
-  - name: ai
-    match: { pathPrefix: /v1 }
-    policies: [ gate-auth, gate-tpm ]
-    backend:
-      type: llm
-      providers:
-        - { name: mock, type: openai-compatible, baseUrl: "http://127.0.0.1:$MOCK_PORT/v1", models: { chat: gpt-4o-mini } }
-YAML
+ai_portcullis_config "$work/portcullis.yaml" "$GW_PORT" "$GW_ADMIN_PORT" "$MOCK_PORT"
 BENCH_API_KEY="$API_KEY" "$DIST/bin/portcullis" run --config "$work/portcullis.yaml" >"$work/portcullis.out" 2>&1 &
 gw_pid=$!
 pids+=("$gw_pid")

@@ -77,10 +77,10 @@ require_free_ports $MOCK_PORT $SSE_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT $POR
 start_run $(( 4 * (WARMUP + DURATION + 30) + 3 * (STREAM_WARMUP + TTFB_N / 5 + 30) + 120 ))
 
 # --- payloads ------------------------------------------------------------------------------------
-request='{"model":"chat","max_tokens":64,"messages":[{"role":"system","content":"You are a terse assistant."},{"role":"user","content":"Is the renewal of order 48213 charged twice? Answer in one sentence."}]}'
+request="$(ai_request)"
 stream_request="${request%\}},\"stream\":true}"
 stream_request="${stream_request/\"model\":\"chat\"/\"model\":\"stream\"}"
-completion='{"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion","created":1764000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Yes: the renewal was charged twice after a payment timeout, and the duplicate has been reversed.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":38,"completion_tokens":19,"total_tokens":57},"system_fingerprint":"fp_bench"}'
+completion="$(ai_completion)"
 chunk() { printf 'data: {"id":"chatcmpl-B9MBs8Cj","object":"chat.completion.chunk","created":1764000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"delta":%s,"finish_reason":%s}]}\\n\\n' "$1" "$2"; }
 sse="$(chunk '{"role":"assistant","content":""}' null)"
 for w in Yes: the renewal was charged twice, reversed.; do sse+="$(chunk "{\"content\":\"$w \"}" null)"; done
@@ -129,29 +129,8 @@ start_nginx proxy "  upstream mock { server 127.0.0.1:$MOCK_PORT; keepalive 64; 
 nginx_pid=$started_pid
 wait_http_any "http://127.0.0.1:$NGINX_PORT/" 10 || die "nginx proxy did not start: $(cat "$work/proxy/error.log")"
 
-cat >"$work/portcullis.yaml" <<EOF
-server:
-  host: 127.0.0.1
-  port: $GW_PORT
-  admin: { host: 127.0.0.1, port: $GW_ADMIN_PORT }
-  watchConfig: false
-  shutdownGracePeriod: 2s
-  accessLog: { enabled: false }
-consumers:
-  - { name: agent, apiKeys: ["\${BENCH_API_KEY}"] }
-policies:
-  gate-auth: { type: api-key, header: X-API-Key }
-  gate-tpm: { type: token-rate-limit, key: consumer, tokensPerMinute: 1000000000000 }
-routes:
-  - name: ai
-    match: { pathPrefix: /v1 }
-    policies: [ gate-auth, gate-tpm ]
-    backend:
-      type: llm
-      providers:
-        - { name: mock, type: openai-compatible, baseUrl: "http://127.0.0.1:$MOCK_PORT/v1", models: { chat: gpt-4o-mini } }
-        - { name: mock-sse, type: openai-compatible, baseUrl: "http://127.0.0.1:$SSE_PORT/v1", models: { stream: gpt-4o-mini } }
-EOF
+ai_portcullis_config "$work/portcullis.yaml" "$GW_PORT" "$GW_ADMIN_PORT" "$MOCK_PORT" \
+  "        - { name: mock-sse, type: openai-compatible, baseUrl: \"http://127.0.0.1:$SSE_PORT/v1\", models: { stream: gpt-4o-mini } }"
 BENCH_API_KEY="$API_KEY" JAVA_OPTS="$PORTCULLIS_JAVA_OPTS" "$DIST/bin/portcullis" run --config "$work/portcullis.yaml" \
   >"$work/portcullis.out" 2>&1 &
 gw_pid=$!
