@@ -56,16 +56,18 @@ public final class DisconnectWatchdog {
     static final long TICK_MILLIS = 20;
     private static final long ARM_AFTER_NANOS = ARM_AFTER_MILLIS * 1_000_000;
 
+    // a watch's life: PENDING -> ARMED -> FIRED (client gone), and STOPPED from any of them
     private static final int PENDING = 0;
     private static final int ARMED = 1;
-    private static final int STOPPED_EARLY = 2;
+    private static final int FIRED = 2;
+    private static final int STOPPED = 3;
 
     /** Watches not armed yet. */
     private static final java.util.Set<Watch> WAITING = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Armed watches to stop, for the watchdog thread. */
-    private static final Queue<Watch> CHANGES = new ConcurrentLinkedQueue<>();
+    private static final Queue<Watch> TO_STOP = new ConcurrentLinkedQueue<>();
     /** Stopped watches whose keys wait for deregistration (the watchdog thread's own). */
-    private static final Queue<Watch> STOPPED = new ArrayDeque<>();
+    private static final Queue<Watch> DEREGISTERING = new ArrayDeque<>();
     private static volatile Selector selector;
 
     private DisconnectWatchdog() {}
@@ -78,8 +80,6 @@ public final class DisconnectWatchdog {
         private final long started = System.nanoTime();
         private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(PENDING);
         private SelectionKey key; // the watchdog thread's
-        private boolean stopping; // guarded by this
-        private boolean fired; // guarded by this
         private volatile boolean released;
 
         private Watch(SocketChannel channel, Runnable onGone) {
@@ -96,16 +96,13 @@ public final class DisconnectWatchdog {
             if (channel == null) {
                 return false;
             }
-            if (state.compareAndSet(PENDING, STOPPED_EARLY)) {
+            if (state.compareAndSet(PENDING, STOPPED)) {
                 WAITING.remove(this); // never armed: nothing to undo
                 return false;
             }
-            boolean gone;
-            synchronized (this) {
-                stopping = true;
-                gone = fired;
-            }
-            CHANGES.add(this);
+            boolean gone = state.getAndSet(STOPPED) == FIRED;
+            // the watchdog hands the channel back; it runs a firing action to its end before that
+            TO_STOP.add(this);
             selector.wakeup();
             boolean interrupted = Thread.interrupted(); // a set interrupt status would make park return at once
             while (!released) {
@@ -118,9 +115,8 @@ public final class DisconnectWatchdog {
         }
 
         /** On the watchdog thread: the client's verdict is in. */
-        private synchronized void fire() {
-            if (!stopping && !fired) {
-                fired = true;
+        private void fire() {
+            if (state.compareAndSet(ARMED, FIRED)) {
                 onGone.run();
             }
         }
@@ -206,8 +202,8 @@ public final class DisconnectWatchdog {
                 }
                 s.selectedKeys().clear();
                 boolean cancelled = false;
-                for (Watch w; (w = CHANGES.poll()) != null; ) {
-                    cancelled |= apply(s, w);
+                for (Watch w; (w = TO_STOP.poll()) != null; ) {
+                    cancelled |= unregister(w);
                 }
                 if (cancelled) {
                     s.selectNow(); // deregisters the cancelled keys, so their channels may block again
@@ -238,18 +234,18 @@ public final class DisconnectWatchdog {
     }
 
     /** Stops watching the armed watch {@code w}; returns whether a key was cancelled. */
-    private static boolean apply(Selector s, Watch w) {
+    private static boolean unregister(Watch w) {
         if (w.key != null) {
             w.key.cancel();
-            STOPPED.add(w);
+            DEREGISTERING.add(w);
             return true;
         }
-        restore(w); // stopped before it was registered
+        restore(w); // its registration failed: nothing to deregister
         return false;
     }
 
     private static void release() {
-        for (Watch w; (w = STOPPED.poll()) != null; ) {
+        for (Watch w; (w = DEREGISTERING.poll()) != null; ) {
             restore(w);
         }
     }
