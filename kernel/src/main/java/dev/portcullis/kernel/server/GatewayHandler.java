@@ -21,6 +21,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Counter;
@@ -143,7 +144,7 @@ public final class GatewayHandler implements Handler {
                 log(start, startNanos, requestId, route.info().name(), method, path, status,
                         ex.attributes().get(StandardAttributes.UPSTREAM).orElse(null), 0,
                         ex.identity().map(Identity::consumer).orElse(null), req, "client-gone");
-                closeConnection();
+                closeConnection(res);
             }
             List<StreamHook> hooks = response.isEventStream() || response.body().events() != null
                     ? route.chain().streamHooks(ex) : List.of();
@@ -186,7 +187,7 @@ public final class GatewayHandler implements Handler {
                 if (declaresBody(req)) {
                     linger(req, view::rawBody);
                 }
-                closeConnection();
+                closeConnection(res);
             }
         } catch (UncheckedIOException | CloseConnectionException e) {
             throw e;
@@ -227,7 +228,7 @@ public final class GatewayHandler implements Handler {
             if (declaresBody(req)) {
                 linger(req, () -> req.content().inputStream());
             }
-            closeConnection();
+            closeConnection(res);
         }
     }
 
@@ -235,10 +236,18 @@ public final class GatewayHandler implements Handler {
      * Ends the connection after a response that said {@code Connection: close}. Helidon 4.5 does not
      * act on it: after a handler's {@code Connection: close} it would go on to parse the unread rest
      * of the body as the client's next request (request smuggling), and after a client's it would
-     * wait for another request until the idle timeout. Its close exception ends the connection
-     * once the response has been written.
+     * wait for another request until the idle timeout. Its close exception ends the connection, but
+     * skips the response's commit: a streamed (chunked) body would lose its terminating chunk and
+     * look cut off to the client, so the response is committed first.
      */
-    private static void closeConnection() {
+    private static void closeConnection(ServerResponse res) {
+        if (res instanceof RoutingResponse routing) {
+            try {
+                routing.commit(); // no-op unless a streamed body is still open
+            } catch (RuntimeException clientGone) {
+                // nobody left to read the last chunk; closing is all there is to do
+            }
+        }
         throw new CloseConnectionException("response sent with Connection: close");
     }
 

@@ -35,6 +35,14 @@ class ProxyTest {
                 .respond("/hello", 200, "application/json", "{\"hello\":\"world\"}")
                 .handle("/echo", ex -> TestUpstream.send(ex, 200, "text/plain", "got " + ex.getRequestMethod()))
                 .respond("/big", 200, "text/plain", "0123456789".repeat(20_000))
+                .handle("/chunked", ex -> {
+                    ex.sendResponseHeaders(200, 0); // no length: chunked on to the client
+                    OutputStream out = ex.getResponseBody();
+                    out.write("part one;".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    out.write("part two".getBytes(StandardCharsets.UTF_8));
+                    out.close();
+                })
                 .handle("/short", ex -> {
                     // promises 100 bytes, sends 10, goes away
                     ex.sendResponseHeaders(200, 100);
@@ -229,6 +237,28 @@ class ProxyTest {
                 }
             }
             assertThat(rest.toString()).contains("data: TWO").contains("event: done");
+        }
+    }
+
+    @Test
+    void aChunkedResponseToAClientThatAskedToCloseEndsWithItsLastChunk() throws Exception {
+        // the connection closes after the response, but only once the terminating chunk is out:
+        // without it the client cannot tell a complete body from a cut one
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /api/chunked HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(all).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked")
+                    .containsIgnoringCase("connection: close").endsWith("\r\n0\r\n\r\n");
+            StringBuilder body = new StringBuilder();
+            int at = all.indexOf("\r\n\r\n") + 4;
+            for (int size; (size = Integer.parseInt(all.substring(at, all.indexOf("\r\n", at)), 16)) > 0; ) {
+                at = all.indexOf("\r\n", at) + 2;
+                body.append(all, at, at + size);
+                at += size + 2;
+            }
+            assertThat(body).hasToString("part one;part two");
         }
     }
 
