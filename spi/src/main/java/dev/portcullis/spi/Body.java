@@ -113,15 +113,11 @@ public final class Body {
         }
         try {
             int cap = (int) Math.min(maxBytes, Integer.MAX_VALUE - 8);
-            byte[] head = stream.readNBytes(cap);
-            if (head.length == cap) {
-                int next = stream.read();
-                if (next != -1) {
-                    byte[] readSoFar = java.util.Arrays.copyOf(head, cap + 1);
-                    readSoFar[cap] = (byte) next;
-                    stream = new java.io.SequenceInputStream(new ByteArrayInputStream(readSoFar), stream);
-                    throw new BodyTooLargeException(maxBytes);
-                }
+            // a declared length sizes the buffer exactly: no growing, no copy
+            byte[] head = read(stream, cap + 1, length >= 0 ? (int) length : 1024);
+            if (head.length > cap) {
+                stream = new java.io.SequenceInputStream(new ByteArrayInputStream(head), stream);
+                throw new BodyTooLargeException(maxBytes);
             }
             stream.close();
             buffered = head;
@@ -130,6 +126,43 @@ public final class Body {
             return head;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Reads {@code in} to its end or to {@code limit} bytes, whichever comes first, like
+     * {@link InputStream#readNBytes(int)} but in a buffer that starts small and doubles:
+     * {@code readNBytes} takes 16 KiB chunks, even for the few hundred bytes of a typical JSON
+     * request, and that garbage was the largest allocation of a chat call.
+     *
+     * @param limit most bytes to read; reading stops there even if more follow
+     * @return the bytes read, an array of exactly that length
+     */
+    public static byte[] read(InputStream in, int limit) throws IOException {
+        return read(in, limit, 1024);
+    }
+
+    private static byte[] read(InputStream in, int limit, int expected) throws IOException {
+        byte[] buf = new byte[Math.min(Math.max(expected, 1), limit)];
+        int n = 0;
+        while (true) {
+            if (n == buf.length) {
+                if (n == limit) {
+                    return buf;
+                }
+                int next = in.read(); // full: is there more, or did the guess fit exactly?
+                if (next < 0) {
+                    return buf;
+                }
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(2L * n + 1, limit));
+                buf[n++] = (byte) next;
+                continue;
+            }
+            int got = in.read(buf, n, buf.length - n);
+            if (got < 0) {
+                return n == buf.length ? buf : java.util.Arrays.copyOf(buf, n);
+            }
+            n += got;
         }
     }
 

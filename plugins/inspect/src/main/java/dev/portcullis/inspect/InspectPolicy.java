@@ -159,7 +159,7 @@ final class InspectPolicy implements Policy {
                 return body.bytes(max);
             }
             InputStream in = body.stream();
-            byte[] head = in.readNBytes((int) max + 1);
+            byte[] head = Body.read(in, (int) max + 1);
             if (head.length <= max) {
                 in.close();
                 replace.accept(Body.of(head));

@@ -1,6 +1,7 @@
 package dev.portcullis.plugins.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.portcullis.spi.Body;
 import dev.portcullis.spi.EventSource;
 import dev.portcullis.spi.SseEvent;
 import java.io.IOException;
@@ -47,7 +48,7 @@ final class BatchEvents implements EventSource {
                 }
                 case Outcome.Passthrough p -> {
                     try (Upstream.Reply r = p.reply()) {
-                        byte[] body = r.body().readNBytes(maxMessage + 1);
+                        byte[] body = Body.read(r.body(), maxMessage + 1);
                         if (body.length > maxMessage) {
                             throw new IOException("upstream answer exceeds " + maxMessage + " bytes");
                         }

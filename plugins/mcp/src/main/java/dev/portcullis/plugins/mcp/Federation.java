@@ -3,6 +3,7 @@ package dev.portcullis.plugins.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.spi.Body;
 import dev.portcullis.spi.TraceSpan;
 import dev.portcullis.spi.EventSource;
 import dev.portcullis.spi.Exchange;
@@ -315,7 +316,7 @@ final class Federation implements AutoCloseable {
                 return new Outcome.Passthrough(r);
             }
             try (r) {
-                byte[] body = r.body().readNBytes(MAX_UPSTREAM_MESSAGE + 1);
+                byte[] body = Body.read(r.body(), MAX_UPSTREAM_MESSAGE + 1);
                 if (body.length > MAX_UPSTREAM_MESSAGE) {
                     throw new McpException(502, JsonRpc.GATEWAY_ERROR, "upstream '" + u.name() + "' answered more than "
                             + MAX_UPSTREAM_MESSAGE + " bytes");
@@ -687,7 +688,7 @@ final class Federation implements AutoCloseable {
             }
             throw new IOException("the event stream ended without a response");
         }
-        byte[] body = r.body().readNBytes(MAX_UPSTREAM_MESSAGE + 1);
+        byte[] body = Body.read(r.body(), MAX_UPSTREAM_MESSAGE + 1);
         if (body.length > MAX_UPSTREAM_MESSAGE) {
             throw new IOException("answer exceeds " + MAX_UPSTREAM_MESSAGE + " bytes");
         }

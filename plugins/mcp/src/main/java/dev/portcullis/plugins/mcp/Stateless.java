@@ -2,6 +2,7 @@ package dev.portcullis.plugins.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.spi.Body;
 import dev.portcullis.spi.EventSource;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Request;
@@ -156,7 +157,7 @@ final class Stateless {
                     complete(j.message(), id, cacheable, personal), null);
             case Outcome.Passthrough p -> {
                 try (Upstream.Reply r = p.reply()) {
-                    byte[] body = r.body().readNBytes(MAX_ANSWER + 1);
+                    byte[] body = Body.read(r.body(), MAX_ANSWER + 1);
                     if (body.length > MAX_ANSWER) {
                         yield error(502, id, JsonRpc.GATEWAY_ERROR, "the upstream answer exceeds " + MAX_ANSWER + " bytes");
                     }
@@ -241,7 +242,7 @@ final class Stateless {
             case Outcome.Json j -> j.message().has("result");
             case Outcome.Passthrough p -> {
                 try (Upstream.Reply r = p.reply()) {
-                    JsonNode m = JsonRpc.MAPPER.readTree(r.body().readNBytes(MAX_ANSWER));
+                    JsonNode m = JsonRpc.MAPPER.readTree(Body.read(r.body(), MAX_ANSWER));
                     yield m != null && m.has("result");
                 } catch (IOException e) {
                     yield false;
