@@ -23,8 +23,10 @@
 # the gateway process's utime+stime (/proc/PID/stat, plus its direct children for nginx) over the
 # measured run divided by the requests served.
 # Streams: the same gateway processes, after a STREAM_WARMUP-second wrk warm-up of the streamed
-# request, then TTFB_N sequential curl calls each (a fresh connection per call, as curl makes it),
-# time_starttransfer recorded; added TTFB = the gateway's percentile minus the direct one.
+# request on kept-alive connections and another STREAM_WARMUP seconds with "Connection: close" (the
+# measured calls each open a connection: that path must be as warm as the rest), then TTFB_N
+# sequential curl calls each (a fresh connection per call, as curl makes it), time_starttransfer
+# recorded; added TTFB = the gateway's percentile minus the direct one.
 #
 # Portkey (optional: skipped when PORTKEY_DIR is unset): a directory with node_modules holding
 # @portkey-ai/gateway 1.15.2 and @hono/node-server 1.13.5 (npm overrides), e.g.
@@ -74,7 +76,7 @@ if [ -n "$PORTKEY_DIR" ]; then
   command -v node >/dev/null 2>&1 || die "missing node"
 fi
 require_free_ports $MOCK_PORT $SSE_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT $PORTKEY_PORT
-start_run $(( 4 * (WARMUP + DURATION + 30) + 3 * (STREAM_WARMUP + TTFB_N / 5 + 30) + 120 ))
+start_run $(( 4 * (WARMUP + DURATION + 30) + 3 * (2 * STREAM_WARMUP + TTFB_N / 5 + 60) + 120 ))
 
 # --- payloads ------------------------------------------------------------------------------------
 request="$(ai_request)"
@@ -223,8 +225,9 @@ ttfb() { # name url [curl args...]: prints p50 p99 in µs of time_starttransfer 
     printf "%s %.0f %.0f\n", name, v[i50], v[i99] }'
 }
 stream_warm() { # name url lua
-  log "$1: stream warm-up ${STREAM_WARMUP}s"
+  log "$1: stream warm-up ${STREAM_WARMUP}s kept-alive, ${STREAM_WARMUP}s a connection per call"
   timeout $((STREAM_WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${STREAM_WARMUP}s" -s "$3" "$2" >/dev/null
+  timeout $((STREAM_WARMUP + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${STREAM_WARMUP}s" -H "Connection: close" -s "$3" "$2" >/dev/null
 }
 stream_warm nginx "http://127.0.0.1:$NGINX_PORT/sse/v1/chat/completions" "$work/stream.lua"
 stream_warm portcullis "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$work/stream.lua"
@@ -255,7 +258,7 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
     if (rps["portkey"]) printf "portcullis / portkey throughput: %.2fx\n", rps["portcullis"] / rps["portkey"]
     if (rps["direct"]) printf "portcullis / direct throughput: %.2fx\n", rps["portcullis"] / rps["direct"] }'
   echo
-  echo "# streams: time to first byte, $TTFB_N sequential curl calls per target (new connection each), after ${STREAM_WARMUP}s wrk warm-up of the stream"
+  echo "# streams: time to first byte, $TTFB_N sequential curl calls per target (new connection each), after ${STREAM_WARMUP}s + ${STREAM_WARMUP}s wrk warm-up of the stream (kept-alive, then Connection: close)"
   printf '%-11s %12s %12s %14s %14s\n' target ttfb_p50_us ttfb_p99_us added_p50_us added_p99_us
   printf '%s\n' "${ttfb_rows[@]}" | awk '
     NR == 1 { d50 = $2; d99 = $3 }
