@@ -2,7 +2,7 @@ package dev.portcullis.kernel.server;
 
 import dev.portcullis.kernel.sse.SseEncoder;
 import dev.portcullis.kernel.sse.SseParser;
-import dev.portcullis.kernel.upstream.HopByHop;
+import dev.portcullis.upstream.HopByHop;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.EventSink;
 import dev.portcullis.spi.EventSource;

@@ -2,7 +2,7 @@ package dev.portcullis.kernel.server;
 
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Headers;
-import dev.portcullis.kernel.upstream.HopByHop;
+import dev.portcullis.upstream.HopByHop;
 import dev.portcullis.spi.QueryStrings;
 import dev.portcullis.spi.Request;
 import io.helidon.http.Header;

@@ -1,6 +1,6 @@
 package dev.portcullis.kernel.backend.http;
 
-import dev.portcullis.kernel.upstream.Durations;
+import dev.portcullis.upstream.Durations;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,9 +1,9 @@
 package dev.portcullis.kernel.backend.http;
 
-import dev.portcullis.kernel.upstream.UpstreamClient;
-import dev.portcullis.kernel.upstream.UpstreamOptions;
-import dev.portcullis.kernel.upstream.UpstreamRequest;
-import dev.portcullis.kernel.upstream.UpstreamResponse;
+import dev.portcullis.upstream.UpstreamClient;
+import dev.portcullis.upstream.UpstreamOptions;
+import dev.portcullis.upstream.UpstreamRequest;
+import dev.portcullis.upstream.UpstreamResponse;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Headers;
 import java.util.ArrayList;

@@ -1,16 +1,16 @@
 package dev.portcullis.kernel.backend.http;
 
-import dev.portcullis.kernel.upstream.HopByHop;
-import dev.portcullis.kernel.upstream.UpstreamClient;
-import dev.portcullis.kernel.upstream.UpstreamConnectException;
-import dev.portcullis.kernel.upstream.UpstreamConnectTimeoutException;
-import dev.portcullis.kernel.upstream.UpstreamException;
-import dev.portcullis.kernel.upstream.UpstreamProtocolException;
-import dev.portcullis.kernel.upstream.UpstreamRequest;
-import dev.portcullis.kernel.upstream.UpstreamResetException;
-import dev.portcullis.kernel.upstream.UpstreamResponse;
-import dev.portcullis.kernel.upstream.UpstreamResponseTimeoutException;
-import dev.portcullis.kernel.upstream.UpstreamTlsException;
+import dev.portcullis.upstream.HopByHop;
+import dev.portcullis.upstream.UpstreamClient;
+import dev.portcullis.upstream.UpstreamConnectException;
+import dev.portcullis.upstream.UpstreamConnectTimeoutException;
+import dev.portcullis.upstream.UpstreamException;
+import dev.portcullis.upstream.UpstreamProtocolException;
+import dev.portcullis.upstream.UpstreamRequest;
+import dev.portcullis.upstream.UpstreamResetException;
+import dev.portcullis.upstream.UpstreamResponse;
+import dev.portcullis.upstream.UpstreamResponseTimeoutException;
+import dev.portcullis.upstream.UpstreamTlsException;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.Exchange;

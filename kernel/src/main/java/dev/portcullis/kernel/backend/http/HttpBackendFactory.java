@@ -1,8 +1,8 @@
 package dev.portcullis.kernel.backend.http;
 
-import dev.portcullis.kernel.upstream.TlsTrust;
-import dev.portcullis.kernel.upstream.UpstreamClient;
-import dev.portcullis.kernel.upstream.UpstreamOptions;
+import dev.portcullis.upstream.TlsTrust;
+import dev.portcullis.upstream.UpstreamClient;
+import dev.portcullis.upstream.UpstreamOptions;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.BackendFactory;
 import dev.portcullis.spi.ConfigException;

@@ -1,6 +1,6 @@
 package dev.portcullis.kernel.backend.http;
 
-import dev.portcullis.kernel.upstream.Origin;
+import dev.portcullis.upstream.Origin;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;

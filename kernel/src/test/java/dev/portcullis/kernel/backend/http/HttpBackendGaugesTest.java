@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portcullis.kernel.backend.http.HttpBackendConfig.Passive;
 import dev.portcullis.kernel.backend.http.HttpBackendConfig.Retry;
 import dev.portcullis.kernel.backend.http.HttpBackendConfig.Target;
-import dev.portcullis.kernel.upstream.RawServer;
+import dev.portcullis.upstream.RawServer;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.testkit.TestExchange;
 import dev.portcullis.testkit.TestPluginContext;

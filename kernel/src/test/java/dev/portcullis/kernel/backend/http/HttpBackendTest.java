@@ -8,7 +8,7 @@ import dev.portcullis.kernel.backend.http.HttpBackendConfig.Passive;
 import dev.portcullis.kernel.backend.http.HttpBackendConfig.Retry;
 import dev.portcullis.kernel.backend.http.HttpBackendConfig.Target;
 import dev.portcullis.kernel.backend.http.HttpBackendConfig.Timeouts;
-import dev.portcullis.kernel.upstream.RawServer;
+import dev.portcullis.upstream.RawServer;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.GatewayException;
