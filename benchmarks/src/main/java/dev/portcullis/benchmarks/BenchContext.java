@@ -3,6 +3,8 @@ package dev.portcullis.benchmarks;
 import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.Consumer;
 import dev.portcullis.spi.PluginContext;
+import dev.portcullis.spi.UpstreamHttp;
+import dev.portcullis.upstream.SpiUpstreamHttp;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -17,7 +19,8 @@ import java.util.concurrent.ScheduledExecutorService;
 /**
  * The {@link PluginContext} the benchmarks hand to factories, standing in for the kernel's (which
  * is built by the config compiler): named components registered by the benchmark, the given
- * consumers, a Prometheus registry as the gateway uses, and a daemon scheduler.
+ * consumers, a Prometheus registry as the gateway uses, a daemon scheduler, and the kernel's
+ * upstream client.
  */
 public final class BenchContext implements PluginContext, AutoCloseable {
 
@@ -67,6 +70,11 @@ public final class BenchContext implements PluginContext, AutoCloseable {
     @Override
     public ScheduledExecutorService scheduler() {
         return scheduler;
+    }
+
+    @Override
+    public UpstreamHttp upstreamHttp(UpstreamHttp.Options options) {
+        return SpiUpstreamHttp.of(options, scheduler);
     }
 
     @Override

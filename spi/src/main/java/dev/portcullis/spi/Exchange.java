@@ -66,8 +66,8 @@ public interface Exchange {
      * Watches the client while the calling thread waits for an upstream: if the client closes its
      * connection before the returned watch is closed, this exchange becomes
      * {@linkplain #isCancelled() cancelled} and the calling thread is interrupted, which aborts a
-     * blocking upstream call (the JDK {@code HttpClient} cancels an interrupted {@code send} and
-     * an interrupted body read; the kernel's upstream connections close their socket). Without
+     * blocking upstream call ({@link UpstreamHttp} closes the connection of an interrupted
+     * {@code send} or body read; the JDK {@code HttpClient} cancels them too). Without
      * it the gateway learns that a client left only when it writes the response, after the
      * upstream has done (and charged for) all of its work. The kernel starts watching once the
      * call has waited 100 ms, so that quick calls pay nothing for it.

@@ -41,6 +41,18 @@ public interface PluginContext {
         return AuditLog.discarding();
     }
 
+    /**
+     * A new client on the gateway's own HTTP/1.1 upstream stack (the one the {@code http}
+     * backend proxies with), with its own connection pool. The caller owns it: close it in the
+     * {@code close()} of whatever made it. See {@link UpstreamHttp} for threading, timeouts and
+     * cancellation.
+     *
+     * @throws UnsupportedOperationException in a context that offers none
+     */
+    default UpstreamHttp upstreamHttp(UpstreamHttp.Options options) {
+        throw new UnsupportedOperationException("this plugin context offers no upstream HTTP client");
+    }
+
     /** The directory of the main config file, for resolving relative paths in config. */
     Path configDir();
 

@@ -6,6 +6,8 @@ import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.Consumer;
 import dev.portcullis.spi.PluginContext;
 import dev.portcullis.spi.StateStore;
+import dev.portcullis.spi.UpstreamHttp;
+import dev.portcullis.upstream.SpiUpstreamHttp;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -33,7 +35,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * <p>Components are found by interface and name, as in the kernel. Unlike the kernel there is no
  * built-in {@code default} store: declare the one the code under test uses with
  * {@link #withStore}. The scheduler is made on first use (one daemon thread) and stopped by
- * {@link #close()}.
+ * {@link #close()}. {@link #upstreamHttp} hands out the gateway's real upstream client, so a
+ * backend under test calls real servers on loopback; {@link #close()} closes those clients too.
  */
 public final class TestPluginContext implements PluginContext, AutoCloseable {
 
@@ -46,6 +49,7 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
     private List<Consumer> consumers = List.of();
     private Path configDir = Path.of("").toAbsolutePath();
     private ScheduledExecutorService scheduler;
+    private final List<UpstreamHttp> clients = new java.util.ArrayList<>();
 
     /** Declares {@code component} under {@code name}, found through interface {@code type}. */
     public <T> TestPluginContext withComponent(Class<T> type, String name, T component) {
@@ -120,6 +124,14 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
         return scheduler;
     }
 
+    /** The gateway's own upstream client, as the kernel hands it out. */
+    @Override
+    public synchronized UpstreamHttp upstreamHttp(UpstreamHttp.Options options) {
+        UpstreamHttp client = SpiUpstreamHttp.of(options, scheduler());
+        clients.add(client);
+        return client;
+    }
+
     @Override
     public AuditLog audit() {
         return audited::add;
@@ -142,9 +154,11 @@ public final class TestPluginContext implements PluginContext, AutoCloseable {
         return (List<T>) List.copyOf(extensions.getOrDefault(extensionPoint, List.of()));
     }
 
-    /** Stops the scheduler, if one was made; scheduled work is cancelled. */
+    /** Closes the upstream clients handed out and stops the scheduler, if one was made; scheduled work is cancelled. */
     @Override
     public synchronized void close() {
+        clients.forEach(UpstreamHttp::close);
+        clients.clear();
         if (scheduler != null) {
             scheduler.shutdownNow();
         }

@@ -94,7 +94,8 @@ public final class UpstreamClient implements AutoCloseable {
             ok = true;
             return response;
         } catch (UpstreamResetException e) {
-            if (retryOnFresh && e.beforeResponse()) {
+            // an interrupted thread (the client went away) closed the socket itself: no retry
+            if (retryOnFresh && e.beforeResponse() && !Thread.currentThread().isInterrupted()) {
                 return null;
             }
             throw e;

@@ -5,6 +5,8 @@ import dev.portcullis.spi.AuditLog;
 import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.Consumer;
 import dev.portcullis.spi.PluginContext;
+import dev.portcullis.spi.UpstreamHttp;
+import dev.portcullis.upstream.SpiUpstreamHttp;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,6 +64,15 @@ final class GatewayContext implements PluginContext {
     @Override
     public AuditLog audit() {
         return audit;
+    }
+
+    /**
+     * The kernel's own client (the {@code http} backend's), pool swept on the shared scheduler.
+     * The plugin owns it: its backend, policy or component closes it when the config retires.
+     */
+    @Override
+    public UpstreamHttp upstreamHttp(UpstreamHttp.Options options) {
+        return SpiUpstreamHttp.of(options, scheduler);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Request;
 import dev.portcullis.spi.Response;
 import dev.portcullis.spi.StandardAttributes;
+import dev.portcullis.spi.UpstreamHttp;
 import dev.portcullis.spi.llm.ChatError;
 import dev.portcullis.spi.llm.ChatResponse;
 import dev.portcullis.spi.llm.LlmAttributes;
@@ -21,13 +22,10 @@ import dev.portcullis.spi.llm.ProviderRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +47,7 @@ final class LlmBackend implements Backend {
     private final Map<String, List<Provider>> byAlias;
     private final List<String> aliases;
     private final ProviderOrder order;
-    private final UpstreamClients http;
+    private final UpstreamHttp http;
     private final TokenEstimator estimator;
     private final GenAiMetrics metrics;
     private final ClientFormat openAi;
@@ -57,7 +55,7 @@ final class LlmBackend implements Backend {
     private final ScheduledExecutorService scheduler;
     private final AuditLog audit;
 
-    LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, UpstreamClients http,
+    LlmBackend(LlmBackendConfig config, Map<String, List<Provider>> byAlias, UpstreamHttp http,
             TokenEstimator estimator, GenAiMetrics metrics, ScheduledExecutorService scheduler, java.time.Clock clock, AuditLog audit) {
         this.config = config;
         this.estimator = estimator;
@@ -125,7 +123,7 @@ final class LlmBackend implements Backend {
             }
 
             @Override
-            public Response answer(Provider p, HttpResponse<InputStream> res, long start) throws AttemptFailed {
+            public Response answer(Provider p, UpstreamHttp.Reply res, long start) throws AttemptFailed {
                 return request.chat().stream()
                         ? stream(exchange, format, request, p, res, start)
                         : complete(exchange, format, request, p, res, start);
@@ -137,7 +135,7 @@ final class LlmBackend implements Backend {
     private interface Call {
         ProviderRequest request(Provider p);
 
-        Response answer(Provider p, HttpResponse<InputStream> res, long start) throws AttemptFailed;
+        Response answer(Provider p, UpstreamHttp.Reply res, long start) throws AttemptFailed;
     }
 
     /** OpenAI embeddings, passed through to OpenAI-format providers with the model name swapped. */
@@ -173,7 +171,7 @@ final class LlmBackend implements Backend {
             }
 
             @Override
-            public Response answer(Provider p, HttpResponse<InputStream> res, long start) throws AttemptFailed {
+            public Response answer(Provider p, UpstreamHttp.Reply res, long start) throws AttemptFailed {
                 byte[] bytes = readAnswer(p, res);
                 JsonNode answer;
                 try {
@@ -229,11 +227,12 @@ final class LlmBackend implements Backend {
                     .attribute("gen_ai.request.model", p.models.get(alias)).attribute("portcullis.llm.provider", p.name);
             int failuresBefore = trail == null ? 0 : trail.length();
             try {
-                HttpResponse<InputStream> res;
+                UpstreamHttp.Reply res;
                 long sent = System.nanoTime();
                 try {
-                    res = http.pick().send(toHttp(pr), HttpResponse.BodyHandlers.ofInputStream());
-                } catch (HttpTimeoutException e) {
+                    // a buffered body: replayed once if a pooled connection turns out dead
+                    res = http.send("POST", pr.uri(), pr.headers(), Body.of(pr.body()));
+                } catch (SocketTimeoutException e) {
                     last = new ChatError(504, "provider " + p.name + " did not answer within " + config.timeout().toMillis() + "ms");
                     failed(p, "timeout");
                     trail = note(trail, p, "timeout");
@@ -247,12 +246,9 @@ final class LlmBackend implements Backend {
                     failed(p, "unreachable");
                     trail = note(trail, p, "unreachable");
                     continue;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
                 }
                 p.recordLatency(System.nanoTime() - sent);
-                int status = res.statusCode();
+                int status = res.status();
                 if (status / 100 == 2) {
                     try {
                         Response r = call.answer(p, res, start);
@@ -267,6 +263,7 @@ final class LlmBackend implements Backend {
                         }
                         return r;
                     } catch (AttemptFailed e) {
+                        res.close(); // no-op when the answer already closed it; else cuts the provider off
                         if (exchange.isCancelled()) {
                             break; // the client left and the watch cut the call: not the provider's fault
                         }
@@ -274,6 +271,9 @@ final class LlmBackend implements Backend {
                         failed(p, e.kind);
                         trail = note(trail, p, e.kind);
                         continue;
+                    } catch (RuntimeException e) {
+                        res.close();
+                        throw e;
                     }
                 }
                 ChatError err = p.adapter.parseError(status, readAtMost(res.body(), MAX_ERROR_BODY));
@@ -293,7 +293,7 @@ final class LlmBackend implements Backend {
                     trail = note(trail, p, Integer.toString(status));
                     continue;
                 }
-                lastRetryAfter = RetryAfter.parse(res.headers().firstValue("Retry-After").orElse(null), exchange.clock());
+                lastRetryAfter = RetryAfter.parse(res.headers().get("Retry-After"), exchange.clock());
                 if (lastRetryAfter != null) {
                     p.coolDown(lastRetryAfter, System.nanoTime());
                 }
@@ -327,7 +327,7 @@ final class LlmBackend implements Backend {
     }
 
     private Response complete(Exchange exchange, ClientFormat format, ClientFormat.ClientRequest request, Provider p,
-            HttpResponse<InputStream> res, long start) throws AttemptFailed {
+            UpstreamHttp.Reply res, long start) throws AttemptFailed {
         byte[] bytes = readAnswer(p, res);
         ChatResponse answer;
         try {
@@ -343,7 +343,7 @@ final class LlmBackend implements Backend {
     }
 
     /** A non-streamed 2xx answer, at most {@code maxResponseBody}. */
-    private byte[] readAnswer(Provider p, HttpResponse<InputStream> res) throws AttemptFailed {
+    private byte[] readAnswer(Provider p, UpstreamHttp.Reply res) throws AttemptFailed {
         byte[] bytes;
         long max = config.maxResponseBody().bytes();
         try (InputStream in = res.body()) {
@@ -358,7 +358,7 @@ final class LlmBackend implements Backend {
     }
 
     private Response stream(Exchange exchange, ClientFormat format, ClientFormat.ClientRequest request, Provider p,
-            HttpResponse<InputStream> res, long start) throws AttemptFailed {
+            UpstreamHttp.Reply res, long start) throws AttemptFailed {
         String alias = request.chat().model();
         LlmEventSource source = new LlmEventSource(new SseReader(res.body()), p.adapter.streamDecoder(),
                 format.streamEncoder(request), (usage, model, error) -> {
@@ -418,13 +418,6 @@ final class LlmBackend implements Backend {
     private static Response withProvider(Response r, Provider p) {
         r.headers().set(PROVIDER_HEADER, p.name);
         return r;
-    }
-
-    private HttpRequest toHttp(ProviderRequest pr) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(pr.uri()).timeout(config.timeout())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(pr.body()));
-        pr.headers().forEach(b::header);
-        return b.build();
     }
 
     /** 400, 413 and 422: the request is at fault, whichever provider gets it. */

@@ -4,6 +4,7 @@ import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.BackendFactory;
 import dev.portcullis.spi.ConfigException;
 import dev.portcullis.spi.PluginContext;
+import dev.portcullis.spi.UpstreamHttp;
 import dev.portcullis.spi.llm.ProviderAdapter;
 import dev.portcullis.spi.llm.ProviderEndpoint;
 import java.time.Clock;
@@ -66,7 +67,11 @@ public final class LlmBackendFactory implements BackendFactory<LlmBackendConfig>
         }
         byAlias.replaceAll((k, v) -> List.copyOf(v));
         TokenEstimator estimator = config.estimateTokens() ? TokenEstimator.shared() : null;
-        return new LlmBackend(config, byAlias, new UpstreamClients(config.connectTimeout()), estimator, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC(),
+        // the body idle timeout only backs up streamIdleTimeout (enforced by LlmEventSource with its own
+        // message) and guards non-streamed bodies: longer than both, so it never fires first on a stream
+        UpstreamHttp http = context.upstreamHttp(new UpstreamHttp.Options(config.connectTimeout(), config.timeout(),
+                config.streamIdleTimeout().plus(config.timeout()), null));
+        return new LlmBackend(config, byAlias, http, estimator, new GenAiMetrics(context.meters()), context.scheduler(), Clock.systemUTC(),
                 context.audit());
     }
 }
