@@ -3,6 +3,8 @@ package dev.portcullis.upstream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A response body read straight off its connection. Each {@code read} returns what one socket
@@ -16,8 +18,22 @@ abstract sealed class ResponseBody extends InputStream {
     private final boolean reusable;
     /** The whole body was read: the connection is positioned at the next response. */
     boolean done;
-    private boolean closed;
+    /**
+     * Set once by CAS: a watchdog may close the body while its reader finishes it, and a
+     * connection released to the pool twice would carry two requests at once.
+     */
+    private volatile boolean closed;
     private byte[] one;
+
+    private static final VarHandle CLOSED;
+
+    static {
+        try {
+            CLOSED = MethodHandles.lookup().findVarHandle(ResponseBody.class, "closed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     ResponseBody(Connection conn, ConnectionPool pool, boolean reusable) {
         this.conn = conn;
@@ -55,10 +71,9 @@ abstract sealed class ResponseBody extends InputStream {
 
     @Override
     public void close() {
-        if (closed) {
+        if (closed || !CLOSED.compareAndSet(this, false, true)) {
             return;
         }
-        closed = true;
         if (done && reusable && !conn.isClosed()) {
             pool.release(conn);
         } else {

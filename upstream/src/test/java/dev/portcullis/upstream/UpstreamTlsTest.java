@@ -14,7 +14,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import dev.portcullis.spi.UpstreamHttp;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +37,7 @@ class UpstreamTlsTest {
     static HttpsServer server;
     static Path caFile;
     static final AtomicInteger connections = new AtomicInteger();
+    static final CountDownLatch releaseStall = new CountDownLatch(1);
 
     @BeforeAll
     static void startServer() throws Exception {
@@ -60,11 +68,24 @@ class UpstreamTlsTest {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
+        server.createContext("/stall", exchange -> {
+            exchange.sendResponseHeaders(200, 10);
+            exchange.getResponseBody().write("ab".getBytes(StandardCharsets.US_ASCII));
+            exchange.getResponseBody().flush();
+            try {
+                releaseStall.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
     @AfterAll
     static void stopServer() {
+        releaseStall.countDown();
         server.stop(0);
     }
 
@@ -102,6 +123,55 @@ class UpstreamTlsTest {
             assertThatThrownBy(() -> client.send(get("localhost")))
                     .isInstanceOf(UpstreamTlsException.class)
                     .hasMessageStartingWith("TLS handshake failed: ");
+        }
+    }
+
+    @Test
+    void thePluginClientSpeaksHttpsAndReusesTheConnection() throws Exception {
+        UpstreamHttp.Options options = UpstreamHttp.Options.defaults();
+        URI uri = URI.create("https://localhost:" + server.getAddress().getPort() + "/");
+        try (SpiUpstreamHttp http = new SpiUpstreamHttp(SpiUpstreamHttp.options(options, TlsTrust.trusting(caFile)), null)) {
+            for (int i = 0; i < 2; i++) {
+                try (UpstreamHttp.Reply r = http.send("GET", uri, new Headers(), Body.empty())) {
+                    assertThat(new String(r.body().readAllBytes(), StandardCharsets.US_ASCII))
+                            .isEqualTo("secure localhost:" + server.getAddress().getPort());
+                }
+            }
+            assertThat(http.idleConnections(uri)).isEqualTo(1);
+        }
+        // as plugins get it: the JDK's default trust store, which does not know this certificate
+        try (UpstreamHttp http = SpiUpstreamHttp.of(options, null)) {
+            assertThatThrownBy(() -> http.send("GET", uri, new Headers(), Body.empty()))
+                    .isInstanceOf(IOException.class).hasMessageStartingWith("TLS handshake failed: ");
+        }
+    }
+
+    /** The llm backend's stream watchdog closes a reply from another thread while its reader is blocked. */
+    @Test
+    void closingAReplyFromAnotherThreadUnblocksATlsBodyRead() throws Exception {
+        URI uri = URI.create("https://localhost:" + server.getAddress().getPort() + "/stall");
+        try (SpiUpstreamHttp http = new SpiUpstreamHttp(SpiUpstreamHttp.options(UpstreamHttp.Options.defaults(),
+                TlsTrust.trusting(caFile)), null)) {
+            UpstreamHttp.Reply r = http.send("GET", uri, new Headers(), Body.empty());
+            assertThat(r.body().readNBytes(2)).hasSize(2);
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            CountDownLatch reading = new CountDownLatch(1);
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    reading.countDown();
+                    failure.set(new AssertionError("read " + r.body().read()));
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            assertThat(reading.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(100); // let the reader block in the socket read
+            long start = System.nanoTime();
+            r.close();
+            reader.join(Duration.ofSeconds(5));
+            assertThat(reader.isAlive()).as("the reader was unblocked").isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+            assertThat(failure.get()).isInstanceOf(IOException.class);
         }
     }
 }
