@@ -24,7 +24,8 @@ import java.util.Set;
  * @param retry           attempts and backoff across providers
  * @param circuitBreaker  when a failing provider is set aside
  * @param connectTimeout  TCP/TLS connect timeout per attempt (default 5s)
- * @param timeout         time to the provider's response headers (default 120s)
+ * @param timeout         time to the provider's response headers (default 120s); a non-streamed
+ *                        answer silent for {@code timeout + streamIdleTimeout} after that is broken off
  * @param streamIdleTimeout the longest silence inside a provider's event stream before it is
  *                        ended with an error (default 60s)
  * @param estimateTokens  count the request's input tokens before sending it (jtokkit) and publish
