@@ -344,17 +344,15 @@ final class LlmBackend implements Backend {
 
     /** A non-streamed 2xx answer, at most {@code maxResponseBody}. */
     private byte[] readAnswer(Provider p, UpstreamHttp.Reply res) throws AttemptFailed {
-        byte[] bytes;
         long max = config.maxResponseBody().bytes();
-        try (InputStream in = res.body()) {
-            bytes = in.readNBytes((int) Math.min(max + 1, Integer.MAX_VALUE - 8));
-        } catch (IOException e) {
+        try (res) {
+            // the reply's Content-Length sizes the buffer exactly (Body.bytes): no 16 KiB chunks
+            return Body.of(res.body(), res.contentLength()).bytes(max);
+        } catch (BodyTooLargeException e) {
+            throw new AttemptFailed("unusable-answer", new ChatError(502, "provider " + p.name + " answered with more than " + max + " bytes"));
+        } catch (UncheckedIOException e) {
             throw new AttemptFailed("broken-answer", new ChatError(502, "provider " + p.name + " broke off its answer"));
         }
-        if (bytes.length > max) {
-            throw new AttemptFailed("unusable-answer", new ChatError(502, "provider " + p.name + " answered with more than " + max + " bytes"));
-        }
-        return bytes;
     }
 
     private Response stream(Exchange exchange, ClientFormat format, ClientFormat.ClientRequest request, Provider p,
