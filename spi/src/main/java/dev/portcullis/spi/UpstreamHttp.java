@@ -26,8 +26,9 @@ import java.time.Duration;
  * {@link java.net.SocketTimeoutException}; every other failure (refused, reset, TLS, a malformed
  * response) throws another {@link IOException} whose message says what happened in plain words.
  *
- * <p><b>Interrupts.</b> Interrupting a thread blocked in {@link #send} or in a body read closes
- * its connection and the call throws an {@link IOException} (never a timeout). This is what
+ * <p><b>Interrupts.</b> Interrupting a virtual thread blocked in {@link #send} or in a body read
+ * closes its connection and the call throws an {@link IOException} (never a timeout); a platform
+ * thread's blocking socket read does not notice interrupts. This is what
  * {@link Exchange#watchClient()} does when the client hangs up: check
  * {@link Exchange#isCancelled()} to tell that from an upstream failure.
  *
