@@ -14,6 +14,7 @@ import dev.portcullis.spi.mcp.McpCall;
 import dev.portcullis.spi.mcp.McpDecision;
 import dev.portcullis.spi.mcp.McpKind;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -717,7 +718,7 @@ final class Federation implements AutoCloseable {
 
     private static McpException unreachable(String server, IOException e) {
         LOG.warn("MCP upstream {} could not be called: {}", server, e.getMessage()); // e.g. its token endpoint refused
-        if (e instanceof HttpTimeoutException) {
+        if (e instanceof SocketTimeoutException || e instanceof HttpTimeoutException) { // the upstream client's, stdio's
             return new McpException(504, JsonRpc.GATEWAY_ERROR, "upstream '" + server + "' did not answer in time");
         }
         return new McpException(502, JsonRpc.GATEWAY_ERROR, "upstream '" + server + "' is unreachable");
