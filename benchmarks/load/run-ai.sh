@@ -26,7 +26,8 @@
 # request on kept-alive connections and another STREAM_WARMUP seconds with "Connection: close" (the
 # measured calls each open a connection: that path must be as warm as the rest), then TTFB_N
 # sequential curl calls each (a fresh connection per call, as curl makes it), time_starttransfer
-# recorded; added TTFB = the gateway's percentile minus the direct one.
+# recorded, and TTFB_N more on one kept-alive connection (one curl, --next per call); added TTFB =
+# the gateway's percentile minus the direct one.
 #
 # Portkey (optional: skipped when PORTKEY_DIR is unset): a directory with node_modules holding
 # @portkey-ai/gateway 1.15.2 and @hono/node-server 1.13.5 (npm overrides), e.g.
@@ -220,7 +221,19 @@ ttfb() { # name url [curl args...]: prints p50 p99 in µs of time_starttransfer 
     curl -s -N -o /dev/null -w '%{time_starttransfer}\n' -X POST -H 'Content-Type: application/json' \
       -H "X-API-Key: $API_KEY" "$@" --data-binary @"$work/stream-request.json" "$url" >>"$work/ttfb-$name"
   done
-  sort -g "$work/ttfb-$name" | awk -v name="$name" '{ v[NR] = $1 * 1000000 } END {
+  percentiles "$name" "$work/ttfb-$name"
+}
+ttfb_kept() { # the same, all TTFB_N calls on one kept-alive connection (one curl, --next per call)
+  local name=$1 url=$2 i args=(); shift 2
+  for ((i = 0; i < TTFB_N; i++)); do
+    args+=(--next -s -N -o /dev/null -w '%{time_starttransfer}\n' -X POST -H 'Content-Type: application/json'
+      -H "X-API-Key: $API_KEY" "$@" --data-binary @"$work/stream-request.json" "$url")
+  done
+  curl "${args[@]:1}" >"$work/ttfb-kept-$name"
+  percentiles "$name" "$work/ttfb-kept-$name"
+}
+percentiles() { # name file-of-seconds: prints name p50 p99 in µs
+  sort -g "$2" | awk -v name="$1" '{ v[NR] = $1 * 1000000 } END {
     i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1
     printf "%s %.0f %.0f\n", name, v[i50], v[i99] }'
 }
@@ -237,9 +250,20 @@ ttfb_rows+=("$(ttfb direct "http://127.0.0.1:$SSE_PORT/v1/chat/completions")")
 ttfb_rows+=("$(ttfb nginx "http://127.0.0.1:$NGINX_PORT/sse/v1/chat/completions")")
 ttfb_rows+=("$(ttfb portcullis "http://127.0.0.1:$GW_PORT/v1/chat/completions")")
 [ -n "$portkey_pid" ] && ttfb_rows+=("$(ttfb portkey "http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions" "${pk[@]}" -H "x-portkey-custom-host: http://127.0.0.1:$SSE_PORT/v1")")
+kept_rows=()
+kept_rows+=("$(ttfb_kept direct "http://127.0.0.1:$SSE_PORT/v1/chat/completions")")
+kept_rows+=("$(ttfb_kept nginx "http://127.0.0.1:$NGINX_PORT/sse/v1/chat/completions")")
+kept_rows+=("$(ttfb_kept portcullis "http://127.0.0.1:$GW_PORT/v1/chat/completions")")
+[ -n "$portkey_pid" ] && kept_rows+=("$(ttfb_kept portkey "http://127.0.0.1:$PORTKEY_PORT/v1/chat/completions" "${pk[@]}" -H "x-portkey-custom-host: http://127.0.0.1:$SSE_PORT/v1")")
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report --------------------------------------------------------------------------------------
+ttfb_table() { # rows "name p50 p99", the first one direct
+  printf '%-11s %12s %12s %14s %14s\n' target ttfb_p50_us ttfb_p99_us added_p50_us added_p99_us
+  printf '%s\n' "$@" | awk '
+    NR == 1 { d50 = $2; d99 = $3 }
+    { printf "%-11s %12s %12s %14s %14s\n", $1, $2, $3, (NR == 1 ? "-" : sprintf("%+d", $2 - d50)), (NR == 1 ? "-" : sprintf("%+d", $3 - d99)) }'
+}
 {
   echo "# Portcullis AI-gate load test, $(date -u +%FT%TZ)"
   echo "# machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average before: $load_before, after: $load_after (shared machine)"
@@ -259,10 +283,9 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
     if (rps["direct"]) printf "portcullis / direct throughput: %.2fx\n", rps["portcullis"] / rps["direct"] }'
   echo
   echo "# streams: time to first byte, $TTFB_N sequential curl calls per target (new connection each), after ${STREAM_WARMUP}s + ${STREAM_WARMUP}s wrk warm-up of the stream (kept-alive, then Connection: close)"
-  printf '%-11s %12s %12s %14s %14s\n' target ttfb_p50_us ttfb_p99_us added_p50_us added_p99_us
-  printf '%s\n' "${ttfb_rows[@]}" | awk '
-    NR == 1 { d50 = $2; d99 = $3 }
-    { printf "%-11s %12s %12s %14s %14s\n", $1, $2, $3, (NR == 1 ? "-" : sprintf("%+d", $2 - d50)), (NR == 1 ? "-" : sprintf("%+d", $3 - d99)) }'
+  ttfb_table "${ttfb_rows[@]}"
+  echo "# the same $TTFB_N calls per target on one kept-alive connection (as SDK clients with a connection pool make them)"
+  ttfb_table "${kept_rows[@]}"
   echo "(target from issue [7/8]: added TTFB on streams <= 1 ms p99)"
   echo
   echo "# raw wrk output"

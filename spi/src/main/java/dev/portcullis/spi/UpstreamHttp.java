@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /**
  * The gateway's own HTTP/1.1 client, for plugins that call upstreams (the {@code llm} backend
- * calls its providers with it). Get one from {@link PluginContext#upstreamHttp}.
+ * calls its providers with it, the {@code mcp} backend its MCP servers). Get one from
+ * {@link PluginContext#upstreamHttp}.
  *
  * <p><b>Threading.</b> {@link #send} blocks the calling thread until the response head has
  * arrived, and reading {@link Reply#body()} blocks until bytes come: it is made for the virtual
