@@ -7,6 +7,7 @@
 #   benchmarks/load/profile-ai.sh                              # 30 s warm-up, 20 s measured, c=32
 #   JFR=/tmp/ai.jfr benchmarks/load/profile-ai.sh              # also record the measured run (settings=profile)
 #   jfr view hot-methods /tmp/ai.jfr                           # then read it
+#   FRESH_PROMPTS=1 benchmarks/load/profile-ai.sh              # a new user text per call (no remembered token counts)
 #
 # Prints wrk's throughput and latency, the load average and the gateway JVM's CPU µs per request
 # (utime+stime from /proc over the measured run / requests served).
@@ -50,6 +51,15 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench-client"
 wrk.headers["X-API-Key"] = "$API_KEY"
 LUA
+if [ -n "${FRESH_PROMPTS:-}" ]; then # a new user text every call: the token estimate's cold path
+  cat >>"$work/post.lua" <<'LUA'
+local body, n, tag = wrk.body, 0, tostring({}):sub(8) -- tag: this thread's table address
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, (body:gsub("48213", tag .. "-" .. n)))
+end
+LUA
+fi
 
 start_nginx mock "  server {
     listen 127.0.0.1:$MOCK_PORT;
