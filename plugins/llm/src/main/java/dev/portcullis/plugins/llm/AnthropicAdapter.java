@@ -8,7 +8,6 @@ import dev.portcullis.spi.llm.ChatResponse;
 import dev.portcullis.spi.llm.ProviderAdapter;
 import dev.portcullis.spi.llm.ProviderEndpoint;
 import dev.portcullis.spi.llm.ProviderRequest;
-import java.net.URI;
 
 /**
  * The Anthropic Messages API ({@code POST {baseUrl}/v1/messages}, {@code x-api-key},
@@ -36,7 +35,7 @@ final class AnthropicAdapter implements ProviderAdapter {
         }
         String max = endpoint.options().get("defaultMaxTokens");
         int defaultMax = max == null ? DEFAULT_MAX_TOKENS : Integer.parseInt(max);
-        return new ProviderRequest(URI.create(endpoint.baseUrl() + "/v1/messages"), h, Json.bytes(AnthropicWire.writeRequest(request, defaultMax)));
+        return new ProviderRequest(ProviderUris.of(endpoint.baseUrl() + "/v1/messages"), h, Json.bytes(AnthropicWire.writeRequest(request, defaultMax)));
     }
 
     @Override

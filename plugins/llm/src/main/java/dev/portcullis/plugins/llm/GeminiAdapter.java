@@ -30,7 +30,7 @@ final class GeminiAdapter implements ProviderAdapter {
     public ProviderRequest chatRequest(ChatRequest request, ProviderEndpoint endpoint) {
         String version = endpoint.options().getOrDefault("apiVersion", DEFAULT_API_VERSION);
         String base = endpoint.baseUrl() + "/" + version + "/models/" + URLEncoder.encode(request.model(), StandardCharsets.UTF_8);
-        URI uri = URI.create(request.stream() ? base + ":streamGenerateContent?alt=sse" : base + ":generateContent");
+        URI uri = ProviderUris.of(request.stream() ? base + ":streamGenerateContent?alt=sse" : base + ":generateContent");
         Headers h = new Headers(4);
         h.add("Content-Type", "application/json");
         h.add("Accept", request.stream() ? "text/event-stream" : "application/json");

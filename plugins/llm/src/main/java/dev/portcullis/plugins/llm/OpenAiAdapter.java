@@ -56,10 +56,10 @@ final class OpenAiAdapter implements ProviderAdapter {
     private URI uri(ProviderEndpoint endpoint, String model, String operation) {
         if (flavour == Flavour.AZURE) {
             String version = endpoint.options().getOrDefault("apiVersion", DEFAULT_AZURE_API_VERSION);
-            return URI.create(endpoint.baseUrl() + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
+            return ProviderUris.of(endpoint.baseUrl() + "/openai/deployments/" + URLEncoder.encode(model, StandardCharsets.UTF_8)
                     + operation + "?api-version=" + URLEncoder.encode(version, StandardCharsets.UTF_8));
         }
-        return URI.create(endpoint.baseUrl() + operation);
+        return ProviderUris.of(endpoint.baseUrl() + operation);
     }
 
     private Headers headers(ProviderEndpoint endpoint, String accept) {
