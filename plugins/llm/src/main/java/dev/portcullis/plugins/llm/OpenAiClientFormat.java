@@ -25,7 +25,7 @@ final class OpenAiClientFormat implements ClientFormat {
 
     @Override
     public byte[] writeResponse(ChatResponse response, ClientRequest request) {
-        return Json.bytes(OpenAiWire.writeResponse(response, request.chat().model(), clock.millis() / 1000));
+        return OpenAiWire.writeResponse(response, request.chat().model(), clock.millis() / 1000);
     }
 
     @Override

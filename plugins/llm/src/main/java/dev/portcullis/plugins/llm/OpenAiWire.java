@@ -1,5 +1,6 @@
 package dev.portcullis.plugins.llm;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -312,39 +313,64 @@ final class OpenAiWire {
         return o;
     }
 
-    static ObjectNode writeResponse(ChatResponse r, String model, long created) {
-        ObjectNode root = Json.object();
-        root.put("id", r.id() == null ? "chatcmpl-portcullis" : r.id()).put("object", "chat.completion")
-                .put("created", created).put("model", model);
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode msg = choice.putObject("message").put("role", "assistant");
+    /**
+     * The {@code chat.completion} a client gets, written straight from the record with a
+     * generator: building a Jackson tree and serialising it was ~8% of a chat call's CPU.
+     */
+    static byte[] writeResponse(ChatResponse r, String model, long created) {
         StringBuilder text = new StringBuilder();
-        ArrayNode calls = null;
+        List<ContentPart.ToolCall> calls = new ArrayList<>(0);
         for (ContentPart p : r.content()) {
             if (p instanceof ContentPart.Text t) {
                 text.append(t.text());
             } else if (p instanceof ContentPart.ToolCall c) {
-                if (calls == null) {
-                    calls = Json.MAPPER.createArrayNode();
-                }
-                ObjectNode fn = calls.addObject().put("id", c.id()).put("type", "function").putObject("function");
-                fn.put("name", c.name()).put("arguments", c.arguments());
+                calls.add(c);
             }
         }
-        if (text.isEmpty() && calls != null) {
-            msg.putNull("content");
-        } else {
-            msg.put("content", text.toString());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(256 + text.length());
+        try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", r.id() == null ? "chatcmpl-portcullis" : r.id());
+            g.writeStringField("object", "chat.completion");
+            g.writeNumberField("created", created);
+            g.writeStringField("model", model);
+            g.writeArrayFieldStart("choices");
+            g.writeStartObject();
+            g.writeNumberField("index", 0);
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            if (text.isEmpty() && !calls.isEmpty()) {
+                g.writeNullField("content");
+            } else {
+                g.writeStringField("content", text.toString());
+            }
+            g.writeNullField("refusal");
+            if (!calls.isEmpty()) {
+                g.writeArrayFieldStart("tool_calls");
+                for (ContentPart.ToolCall c : calls) {
+                    g.writeStartObject();
+                    g.writeStringField("id", c.id());
+                    g.writeStringField("type", "function");
+                    g.writeObjectFieldStart("function");
+                    g.writeStringField("name", c.name());
+                    g.writeStringField("arguments", c.arguments());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+            g.writeNullField("logprobs");
+            g.writeStringField("finish_reason", StopReasons.toOpenAi(r.stopReason()));
+            g.writeEndObject();
+            g.writeEndArray();
+            g.writeFieldName("usage");
+            g.writeTree(writeUsage(r.usage()));
+            g.writeEndObject();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array does not fail
         }
-        msg.putNull("refusal");
-        if (calls != null) {
-            msg.set("tool_calls", calls);
-        }
-        choice.putNull("logprobs");
-        choice.put("finish_reason", StopReasons.toOpenAi(r.stopReason()));
-        root.set("usage", writeUsage(r.usage()));
-        return root;
+        return out.toByteArray();
     }
 
     // ---- errors ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import dev.portcullis.spi.llm.StopReason;
 import dev.portcullis.spi.llm.ToolChoice;
 import dev.portcullis.spi.llm.Usage;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -147,11 +148,44 @@ class WireFormatTest {
     }
 
     @Test
+    void aChatCompletionIsWrittenInFull() throws Exception {
+        ChatResponse tool = new OpenAiAdapter(OpenAiAdapter.Flavour.OPENAI).parseResponse(MockProviders.OPENAI_TOOL.getBytes(StandardCharsets.UTF_8));
+        JsonNode t = Json.parse(OpenAiWire.writeResponse(tool, "alias", 42));
+        assertThat(t.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(t.path("created").asLong()).isEqualTo(42);
+        assertThat(t.path("model").asText()).isEqualTo("alias");
+        assertThat(t.path("id").asText()).isEqualTo(tool.id());
+        JsonNode choice = t.path("choices").get(0);
+        assertThat(choice.path("index").asInt()).isZero();
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(choice.get("logprobs").isNull()).isTrue();
+        JsonNode msg = choice.path("message");
+        assertThat(msg.path("role").asText()).isEqualTo("assistant");
+        assertThat(msg.get("content").isNull()).as("only tool calls: content is null").isTrue();
+        assertThat(msg.get("refusal").isNull()).isTrue();
+        ContentPart.ToolCall call = (ContentPart.ToolCall) tool.content().stream().filter(p -> p instanceof ContentPart.ToolCall).findFirst().orElseThrow();
+        JsonNode c = msg.path("tool_calls").get(0);
+        assertThat(c.path("id").asText()).isEqualTo(call.id());
+        assertThat(c.path("type").asText()).isEqualTo("function");
+        assertThat(c.path("function").path("name").asText()).isEqualTo(call.name());
+        assertThat(c.path("function").path("arguments").asText()).isEqualTo(call.arguments());
+        assertThat(t.path("usage").path("total_tokens").asLong()).isEqualTo(tool.usage().totalTokens());
+
+        ChatResponse text = new ChatResponse(null, "m", List.of(new ContentPart.Text("Yes, \"twice\"\n"), new ContentPart.Text(" — reversed.")),
+                StopReason.MAX_TOKENS, new Usage(5, 6, 0, 0));
+        JsonNode x = Json.parse(OpenAiWire.writeResponse(text, "alias", 1));
+        assertThat(x.path("id").asText()).isEqualTo("chatcmpl-portcullis");
+        assertThat(x.path("choices").get(0).path("message").path("content").asText()).isEqualTo("Yes, \"twice\"\n — reversed.");
+        assertThat(x.path("choices").get(0).path("message").has("tool_calls")).isFalse();
+        assertThat(x.path("choices").get(0).path("finish_reason").asText()).isEqualTo("length");
+    }
+
+    @Test
     void usageIsNormalised() throws Exception {
         ChatResponse fromAnthropic = new AnthropicAdapter().parseResponse(MockProviders.ANTHROPIC_TEXT.getBytes(StandardCharsets.UTF_8));
         // 2095 uncached + 1000 cache reads + 0 cache writes
         assertThat(fromAnthropic.usage()).isEqualTo(new Usage(3095, 503, 1000, 0));
-        JsonNode asOpenAi = OpenAiWire.writeResponse(fromAnthropic, "chat", 1);
+        JsonNode asOpenAi = Json.parse(OpenAiWire.writeResponse(fromAnthropic, "chat", 1));
         assertThat(asOpenAi.path("usage").path("prompt_tokens").asInt()).isEqualTo(3095);
         assertThat(asOpenAi.path("usage").path("prompt_tokens_details").path("cached_tokens").asInt()).isEqualTo(1000);
         assertThat(asOpenAi.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
