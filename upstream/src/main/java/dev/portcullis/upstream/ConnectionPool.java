@@ -25,8 +25,11 @@ final class ConnectionPool {
         this.idleTimeoutNanos = idleTimeoutNanos;
     }
 
-    /** A live idle connection to {@code origin}, or {@code null}. */
-    Connection acquire(Origin origin) {
+    /**
+     * A live idle connection to {@code origin}, or {@code null}. With {@code probe}, one idle longer
+     * than a second first gets a 1 ms liveness probe: for requests that cannot be sent twice.
+     */
+    Connection acquire(Origin origin, boolean probe) {
         Idle stack = idle.get(origin);
         if (stack == null) {
             return null;
@@ -42,7 +45,7 @@ final class ConnectionPool {
                 stack.closeAll(); // the rest are older still
                 return null;
             }
-            if (!c.isStale(idleFor > PROBE_AFTER_NANOS)) {
+            if (!c.isStale(probe && idleFor > PROBE_AFTER_NANOS)) {
                 return c;
             }
             c.close();

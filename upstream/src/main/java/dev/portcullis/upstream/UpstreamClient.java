@@ -54,7 +54,10 @@ public final class UpstreamClient implements AutoCloseable {
      * @throws IOException       unchanged, when the request body stream fails
      */
     public UpstreamResponse send(UpstreamRequest request) throws IOException {
-        Connection pooled = pool.acquire(request.origin());
+        // A replayable request skips the 1 ms liveness probe of a connection idle for a second
+        // (an agent's calls are often that far apart): should the connection be dead, it goes
+        // again on a fresh one below. Only a streamed body, which cannot be sent twice, waits.
+        Connection pooled = pool.acquire(request.origin(), !request.replayable());
         if (pooled != null) {
             UpstreamResponse response = exchange(pooled, request, request.replayable());
             if (response != null) {

@@ -210,6 +210,24 @@ class UpstreamClientTest {
     }
 
     @Test
+    void aStreamedBodyIsNotSentIntoAConnectionTheUpstreamClosedWhileItIdled() throws Exception {
+        // a streamed body cannot be sent twice: after a second of idleness the pooled connection
+        // is probed first, and the dead one is never used
+        try (RawServer server = RawServer.start(s -> {
+            RawServer.Req req = RawServer.readRequest(s.getInputStream());
+            s.getOutputStream().write(RawServer.ok("got " + req.bodyText()).getBytes(StandardCharsets.US_ASCII));
+        })) {
+            assertThat(readAll(client.send(new UpstreamRequest("POST", server.origin(), "/", null, Body.of("first")))))
+                    .isEqualTo("got first");
+            Thread.sleep(1_100);
+            Body streamed = Body.of(new ByteArrayInputStream("second".getBytes(StandardCharsets.US_ASCII)), 6);
+            assertThat(readAll(client.send(new UpstreamRequest("POST", server.origin(), "/", null, streamed))))
+                    .isEqualTo("got second");
+            assertThat(server.accepted()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void streamedRequestBodiesAreFramedByLengthOrChunks() throws Exception {
         try (RawServer server = RawServer.http(req -> RawServer.ok(req.headers().getOrDefault("transfer-encoding", "")
                 + "|" + req.headers().getOrDefault("content-length", "") + "|" + req.bodyText()))) {
