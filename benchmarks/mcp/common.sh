@@ -7,6 +7,10 @@ CONFORMANCE_VERSION=${CONFORMANCE_VERSION:-0.1.16}
 EVERYTHING_VERSION=${EVERYTHING_VERSION:-2026.8.31}
 DIST=${PORTCULLIS_DIST:-$REPO_ROOT/distribution/target/portcullis}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/portcullis-mcp.XXXXXX")
+# Process logs live apart from the gateway's config: the gateway watches its config's folder, and
+# every write to a log there woke its watcher (about 4 % of the gateway's CPU under load).
+LOGS=$WORK/logs
+mkdir -p "$LOGS"
 PIDS=()
 
 cleanup() {
@@ -77,10 +81,10 @@ wait_http() {
 # Starts server-everything (Streamable HTTP) on port $1; its pid goes to EVERYTHING_PID.
 start_everything() {
   PORT=$1 timeout "${PEER_LIFETIME:-900}" "$NODE" --require "$WORK/bind-loopback.cjs" "$EVERYTHING" streamableHttp \
-    > "$WORK/everything-$1.log" 2>&1 &
+    > "$LOGS/everything-$1.log" 2>&1 &
   EVERYTHING_PID=$!
   PIDS+=("$EVERYTHING_PID")
-  wait_http "http://127.0.0.1:$1/mcp" 30 || die "server-everything did not start (see $WORK/everything-$1.log)"
+  wait_http "http://127.0.0.1:$1/mcp" 30 || die "server-everything did not start (see $LOGS/everything-$1.log)"
 }
 
 stop_pid() {
@@ -91,8 +95,8 @@ stop_pid() {
 # Starts the built distribution with config file $1; answers on $2 (a URL to poll).
 start_gateway() {
   [ -x "$DIST/bin/portcullis" ] || die "no distribution at $DIST: build it with ./mvnw -DskipTests package -pl distribution -am"
-  timeout "${PEER_LIFETIME:-900}" "$DIST/bin/portcullis" run --config "$1" > "$WORK/gateway.log" 2>&1 &
+  timeout "${PEER_LIFETIME:-900}" "$DIST/bin/portcullis" run --config "$1" > "$LOGS/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   PIDS+=("$GATEWAY_PID")
-  wait_http "$2" 60 || { tail -20 "$WORK/gateway.log" >&2; die "the gateway did not start"; }
+  wait_http "$2" 60 || { tail -20 "$LOGS/gateway.log" >&2; die "the gateway did not start"; }
 }
