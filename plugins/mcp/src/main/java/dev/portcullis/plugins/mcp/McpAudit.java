@@ -6,6 +6,7 @@ import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.mcp.McpCall;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,7 +27,7 @@ final class McpAudit {
     private final String policy;
     private final AuditLog log;
     private final MeterRegistry meters;
-    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<CounterKey, Counter> counters = new ConcurrentHashMap<>();
 
     McpAudit(String policy, AuditLog log, MeterRegistry meters) {
         this.policy = policy;
@@ -44,17 +45,24 @@ final class McpAudit {
     void decision(Exchange ex, McpCall call, String agent, Collection<String> tasks, String decision, String rule, String reason) {
         String tool = call.server() + Names.SEPARATOR + call.name();
         count(call.server(), tool, decision);
-        Map<String, String> details = new LinkedHashMap<>();
-        details.put("method", call.method());
-        details.put("server", call.server());
-        details.put("tool", tool);
-        put(details, "rule", rule);
-        put(details, "agent", agent);
-        if (tasks != null) {
-            details.put("tasks", String.join(",", tasks));
+        // built immutable at once: the event keeps it as it is instead of copying a mutable map
+        @SuppressWarnings("unchecked")
+        Map.Entry<String, String>[] details = new Map.Entry[7];
+        int n = 0;
+        details[n++] = Map.entry("method", call.method());
+        details[n++] = Map.entry("server", call.server());
+        details[n++] = Map.entry("tool", tool);
+        if (rule != null) {
+            details[n++] = Map.entry("rule", rule);
         }
-        details.put("argumentKeys", String.join(",", call.arguments().keySet()));
-        log.record(AuditEvent.of(ex, LAYER, EVENT, decision, policy, reason, details));
+        if (agent != null) {
+            details[n++] = Map.entry("agent", agent);
+        }
+        if (tasks != null) {
+            details[n++] = Map.entry("tasks", String.join(",", tasks));
+        }
+        details[n++] = Map.entry("argumentKeys", String.join(",", call.arguments().keySet()));
+        log.record(AuditEvent.of(ex, LAYER, EVENT, decision, policy, reason, Map.ofEntries(Arrays.copyOf(details, n))));
     }
 
     /** Records a decision about a listed tool (hidden or flagged while listing): no call, no arguments. */
@@ -79,13 +87,15 @@ final class McpAudit {
     }
 
     private void count(String server, String tool, String decision) {
-        counters.computeIfAbsent(server + '\n' + tool + '\n' + decision, k -> Counter.builder(METRIC)
+        counters.computeIfAbsent(new CounterKey(server, tool, decision), k -> Counter.builder(METRIC)
                 .description("MCP access decisions of the gateway's policies")
                 .tag("server", server)
                 .tag("tool", tool)
                 .tag("decision", decision)
                 .register(meters)).increment();
     }
+
+    private record CounterKey(String server, String tool, String decision) {}
 
     private static void put(Map<String, String> m, String k, String v) {
         if (v != null) {
