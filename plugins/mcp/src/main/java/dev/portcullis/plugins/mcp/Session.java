@@ -1,5 +1,6 @@
 package dev.portcullis.plugins.mcp;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +17,11 @@ import java.util.Map;
  */
 record Session(String version, String subject, Map<String, Joined> upstreams, long touched) {
 
+    /** Unmodifiable: one decoded session serves every request that reads the same stored bytes. */
+    Session {
+        upstreams = upstreams == null ? null : Collections.unmodifiableMap(upstreams);
+    }
+
     /**
      * One upstream's part of the session.
      *
@@ -24,6 +30,11 @@ record Session(String version, String subject, Map<String, Joined> upstreams, lo
      * @param capabilities the capability names it announced ({@code tools}, {@code resources}, ...)
      */
     record Joined(String sessionId, String version, List<String> capabilities) {
+
+        Joined {
+            capabilities = capabilities == null ? null : Collections.unmodifiableList(capabilities);
+        }
+
         boolean has(String capability) {
             return capabilities != null && capabilities.contains(capability);
         }

@@ -99,6 +99,22 @@ class TwoNodesSharedRedisTest {
         }
     }
 
+    @Test
+    void aSessionEndedOnOneNodeIsGoneOnTheOtherThoughItWasUsedThere() throws Exception {
+        HttpResponse<String> init = post(nodeA, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        // node A has read (and kept) the session
+        assertThat(post(nodeA, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\"}").statusCode()).isEqualTo(200);
+        HttpResponse<String> end = HTTP.send(HttpRequest.newBuilder(nodeB.uri("/mcp")).timeout(Duration.ofSeconds(10))
+                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25").DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(end.statusCode()).isEqualTo(200);
+        HttpResponse<String> after = post(nodeA, session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+        assertThat(after.statusCode()).isEqualTo(404);
+        assertThat(after.body()).contains("unknown or expired session");
+    }
+
     static HttpResponse<String> post(TestGateway node, String session, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(node.uri("/mcp")).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
