@@ -1,7 +1,9 @@
 package dev.portcullis.plugins.mcp;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.Iterator;
@@ -19,6 +21,9 @@ final class EventIds {
 
     /** What a {@code Last-Event-ID} asks to resume. */
     record Resume(boolean post, Map<String, String> ids) {}
+
+    private static final Base64.Encoder BASE64 = Base64.getUrlEncoder().withoutPadding();
+    private static final byte[] NULL = {'n', 'u', 'l', 'l'};
 
     private EventIds() {}
 
@@ -56,9 +61,55 @@ final class EventIds {
         }
     }
 
+    /**
+     * {@code ids} as a JSON object (the bytes Jackson writes for it), in base64url. Written by hand:
+     * every event relayed from a POST gets an id, and a JSON tree plus a generator per event showed
+     * in profiles of {@code tools/call}.
+     */
     private static String encode(Map<String, String> ids) {
+        for (Map.Entry<String, String> e : ids.entrySet()) {
+            if (hasSurrogate(e.getKey()) || hasSurrogate(e.getValue())) {
+                return BASE64.encodeToString(JsonRpc.bytes(tree(ids))); // Jackson escapes those: keep its bytes
+            }
+        }
+        ByteArrayOutputStream json = new ByteArrayOutputStream(64);
+        json.write('{');
+        for (Map.Entry<String, String> e : ids.entrySet()) {
+            if (json.size() > 1) {
+                json.write(',');
+            }
+            string(json, e.getKey());
+            json.write(':');
+            if (e.getValue() == null) {
+                json.writeBytes(NULL);
+            } else {
+                string(json, e.getValue());
+            }
+        }
+        json.write('}');
+        return BASE64.encodeToString(json.toByteArray());
+    }
+
+    private static ObjectNode tree(Map<String, String> ids) {
         ObjectNode o = JsonRpc.NODES.objectNode();
         ids.forEach(o::put);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(JsonRpc.bytes(o));
+        return o;
+    }
+
+    private static boolean hasSurrogate(String s) {
+        if (s != null) {
+            for (int i = 0; i < s.length(); i++) {
+                if (Character.isSurrogate(s.charAt(i))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static void string(ByteArrayOutputStream json, String s) {
+        json.write('"');
+        json.writeBytes(JsonStringEncoder.getInstance().quoteAsUTF8(s));
+        json.write('"');
     }
 }
