@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -128,21 +127,11 @@ public final class AccessLog implements AutoCloseable {
         }
     }
 
-    // The writer thread alone formats: the per-second timestamp prefix can be cached unsynchronised.
-    private long cachedSecond = Long.MIN_VALUE;
-    private String cachedPrefix;
+    private final IsoSeconds seconds = new IsoSeconds();
 
     /** The JSON line for {@code e}. */
     void format(Entry e, StringBuilder sb) {
-        long second = Math.floorDiv(e.startMillis(), 1000);
-        if (second != cachedSecond) {
-            cachedSecond = second;
-            // "2026-11-24T05:25:22" — ISO-8601 UTC, formatted once per second rather than per line
-            cachedPrefix = Instant.ofEpochSecond(second).toString().replace("Z", "");
-        }
-        long millis = Math.floorMod(e.startMillis(), 1000);
-        sb.append("{\"time\":\"").append(cachedPrefix).append('.')
-                .append(millis < 10 ? "00" : millis < 100 ? "0" : "").append(millis).append("Z\"");
+        seconds.appendMillis(sb.append("{\"time\":\""), e.startMillis()).append('"');
         sb.append(",\"requestId\":");
         Json.quote(sb, e.requestId());
         sb.append(",\"route\":");

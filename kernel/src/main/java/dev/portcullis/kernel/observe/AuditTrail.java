@@ -33,8 +33,7 @@ public final class AuditTrail implements AuditLog {
      */
     private static final java.util.logging.Logger LINES = java.util.logging.Logger.getLogger("portcullis.audit");
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
-    /** The ISO-8601 text of the last second formatted, without its {@code Z}: events come many per second. */
-    private static volatile Second lastSecond = new Second(Long.MIN_VALUE, "");
+    private static final IsoSeconds SECONDS = new IsoSeconds();
 
     private final AuditEvent[] ring;
     private final MeterRegistry meters;
@@ -152,16 +151,10 @@ public final class AuditTrail implements AuditLog {
 
     /** {@link Instant#toString()}, its seconds part formatted once per second. */
     static String time(Instant t) {
-        long epochSecond = t.getEpochSecond();
-        Second s = lastSecond;
-        if (s.epochSecond != epochSecond) {
-            String whole = Instant.ofEpochSecond(epochSecond).toString(); // ends with Z: no fraction
-            s = new Second(epochSecond, whole.substring(0, whole.length() - 1));
-            lastSecond = s;
-        }
+        String second = SECONDS.of(t.getEpochSecond());
         int nano = t.getNano();
         if (nano == 0) {
-            return s.text + 'Z';
+            return second + 'Z';
         }
         // as Instant.toString: the fraction in groups of three digits, as many as needed
         int digits;
@@ -176,15 +169,13 @@ public final class AuditTrail implements AuditLog {
             digits = 9;
             value = nano;
         }
-        StringBuilder b = new StringBuilder(s.text.length() + digits + 2).append(s.text).append('.');
+        StringBuilder b = new StringBuilder(second.length() + digits + 2).append(second).append('.');
         String v = Integer.toString(value);
         for (int i = v.length(); i < digits; i++) {
             b.append('0');
         }
         return b.append(v).append('Z').toString();
     }
-
-    private record Second(long epochSecond, String text) {}
 
     private record CounterKey(String layer, String event, String outcome) {}
 

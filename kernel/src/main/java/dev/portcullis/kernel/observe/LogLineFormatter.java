@@ -2,9 +2,6 @@ package dev.portcullis.kernel.observe;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 
@@ -14,32 +11,20 @@ import java.util.logging.LogRecord;
  * {@code SimpleFormatter}, whose {@code String.format} with date conversions parsed its pattern and
  * built a zoned date-time for every line — a visible cost where every MCP tool call writes an audit
  * line — and printed local time followed by a "Z" it did not mean. The date and time to the second
- * are formatted once per second.
+ * are formatted once per second ({@link IsoSeconds}).
  *
  * <p>Configured in {@code conf/logging.properties}:
  * {@code java.util.logging.ConsoleHandler.formatter=dev.portcullis.kernel.observe.LogLineFormatter}.
  */
 public final class LogLineFormatter extends Formatter {
 
-    private record Second(long epochSecond, String text) {}
-
-    private volatile Second second = new Second(Long.MIN_VALUE, "");
+    private final IsoSeconds seconds = new IsoSeconds();
 
     @Override
     public String format(LogRecord record) {
-        long millis = record.getMillis();
-        long epochSecond = Math.floorDiv(millis, 1000);
-        Second s = second;
-        if (s.epochSecond() != epochSecond) {
-            s = new Second(epochSecond, DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
-                    LocalDateTime.ofEpochSecond(epochSecond, 0, ZoneOffset.UTC)));
-            second = s;
-        }
         String message = formatMessage(record);
-        StringBuilder b = new StringBuilder(s.text().length() + 40 + message.length());
-        int ms = (int) Math.floorMod(millis, 1000);
-        b.append(s.text()).append('.').append((char) ('0' + ms / 100)).append((char) ('0' + ms / 10 % 10))
-                .append((char) ('0' + ms % 10)).append("Z ");
+        StringBuilder b = new StringBuilder(64 + message.length());
+        seconds.appendMillis(b, record.getMillis()).append(' ');
         String level = record.getLevel().getLocalizedName();
         b.append(level);
         for (int i = level.length(); i < 7; i++) {
