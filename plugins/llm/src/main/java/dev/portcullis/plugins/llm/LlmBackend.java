@@ -453,8 +453,7 @@ final class LlmBackend implements Backend {
 
     private static byte[] readAtMost(InputStream in, int max) {
         try (in) {
-            byte[] b = in.readNBytes(max);
-            return b;
+            return Body.read(in, max);
         } catch (IOException e) {
             return new byte[0];
         }

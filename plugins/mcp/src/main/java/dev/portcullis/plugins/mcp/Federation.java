@@ -15,7 +15,6 @@ import dev.portcullis.spi.mcp.McpDecision;
 import dev.portcullis.spi.mcp.McpKind;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -718,7 +717,7 @@ final class Federation implements AutoCloseable {
 
     private static McpException unreachable(String server, IOException e) {
         LOG.warn("MCP upstream {} could not be called: {}", server, e.getMessage()); // e.g. its token endpoint refused
-        if (e instanceof SocketTimeoutException || e instanceof HttpTimeoutException) { // the upstream client's, stdio's
+        if (e instanceof SocketTimeoutException) {
             return new McpException(504, JsonRpc.GATEWAY_ERROR, "upstream '" + server + "' did not answer in time");
         }
         return new McpException(502, JsonRpc.GATEWAY_ERROR, "upstream '" + server + "' is unreachable");

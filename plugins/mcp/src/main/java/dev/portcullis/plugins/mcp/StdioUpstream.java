@@ -11,7 +11,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -323,7 +323,7 @@ final class StdioUpstream implements Upstream {
         }
         try {
             if (!inFlight.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new HttpTimeoutException("MCP stdio server " + name + " has too many requests in flight");
+                throw new SocketTimeoutException("MCP stdio server " + name + " has too many requests in flight");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -404,7 +404,7 @@ final class StdioUpstream implements Upstream {
         try {
             return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new HttpTimeoutException("MCP stdio server " + name + " is not running (starting or restarting)");
+            throw new SocketTimeoutException("MCP stdio server " + name + " is not running (starting or restarting)");
         } catch (ExecutionException e) {
             throw new IOException("MCP stdio server " + name + " is closed");
         } catch (InterruptedException e) {
