@@ -201,12 +201,16 @@ final class Connection {
     }
 
     /**
-     * Whether a pooled connection looks dead: the peer sent something unsolicited (a 408, a TLS
-     * close_notify) or, after {@code probe} idleness, a 1 ms read sees end of stream.
+     * Whether a pooled connection looks dead. With {@code peek}, whether the peer sent something
+     * unsolicited (a 408, a TLS close_notify: what servers say when they close an idle
+     * connection); with {@code probe} as well, whether a 1 ms read sees end of stream.
      */
-    boolean isStale(boolean probe) {
+    boolean isStale(boolean peek, boolean probe) {
         if (closed || raw.isClosed() || rpos < rlim) {
             return true;
+        }
+        if (!peek) {
+            return false;
         }
         try {
             InputStream rawIn = raw.getInputStream();

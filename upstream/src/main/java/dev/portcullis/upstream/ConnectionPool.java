@@ -12,8 +12,13 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class ConnectionPool {
 
-    /** Idle longer than this, a connection gets a 1 ms liveness probe before reuse. */
-    private static final long PROBE_AFTER_NANOS = 1_000_000_000L;
+    /**
+     * Idle longer than this, a connection is checked before reuse: for unsolicited bytes, and with
+     * a 1 ms liveness probe when asked. Servers close idle connections on timers of seconds, so a
+     * connection back within a second is reused without a system call (as OkHttp and Apache
+     * HttpClient do); one the server did close anyway fails on use, and replayable requests retry.
+     */
+    private static final long CHECK_AFTER_NANOS = 1_000_000_000L;
 
     private final ConcurrentHashMap<Origin, Idle> idle = new ConcurrentHashMap<>();
     private final int maxIdlePerOrigin;
@@ -45,7 +50,8 @@ final class ConnectionPool {
                 stack.closeAll(); // the rest are older still
                 return null;
             }
-            if (!c.isStale(probe && idleFor > PROBE_AFTER_NANOS)) {
+            boolean check = idleFor > CHECK_AFTER_NANOS;
+            if (!c.isStale(check, check && probe)) {
                 return c;
             }
             c.close();

@@ -119,6 +119,8 @@ abstract sealed class ResponseBody extends InputStream {
     /** A chunked body; trailers are read and dropped. */
     static final class Chunked extends ResponseBody {
         private static final int MAX_SIZE_LINE = 4096;
+        /** The end of a chunk's data, then the last chunk without extensions or trailers. */
+        private static final byte[] LAST_CHUNK = "\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         private final int maxTrailerBytes;
         private long chunkRemaining;
         private boolean inChunk;
@@ -158,8 +160,23 @@ abstract sealed class ResponseBody extends InputStream {
             chunkRemaining -= n;
             if (chunkRemaining == 0) {
                 inChunk = false;
+                endIfBuffered();
             }
             return n;
+        }
+
+        /**
+         * Takes the last chunk now if it already arrived behind this one: a reader that stops at
+         * the data it expects (one event of a stream the server then ends) and closes the body
+         * still hands the connection back to the pool. Anything else waits for the next read.
+         */
+        private void endIfBuffered() {
+            int at = conn.rpos;
+            if (conn.rlim - at >= LAST_CHUNK.length && java.util.Arrays.equals(conn.rbuf, at, at + LAST_CHUNK.length,
+                    LAST_CHUNK, 0, LAST_CHUNK.length)) {
+                conn.rpos = at + LAST_CHUNK.length;
+                done = true;
+            }
         }
 
         private void requireLine() throws IOException {

@@ -69,6 +69,37 @@ class UpstreamClientTest {
     }
 
     @Test
+    void aReaderThatStopsAtTheLastDataChunkStillHandsTheConnectionBack() throws Exception {
+        // like an event stream the server ends after one event: the reader takes the event and closes
+        String event = "data: {\"id\":1}\n\n";
+        String chunked = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(event.length()) + "\r\n" + event + "\r\n0\r\n\r\n";
+        try (RawServer server = RawServer.http(req -> chunked)) {
+            for (int i = 0; i < 3; i++) {
+                UpstreamResponse r = client.send(get(server, "/"));
+                assertThat(new String(r.body().readNBytes(event.length()), StandardCharsets.UTF_8)).isEqualTo(event);
+                r.close();
+            }
+            assertThat(server.accepted()).isEqualTo(1);
+        }
+        // the last chunk not yet there when the reader stops: that connection is closed, not reused
+        try (RawServer server = RawServer.start(s -> {
+            RawServer.readRequest(s.getInputStream());
+            s.getOutputStream().write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(event.length()) + "\r\n" + event).getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            Thread.sleep(300);
+            s.getOutputStream().write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        })) {
+            UpstreamResponse r = client.send(get(server, "/"));
+            assertThat(new String(r.body().readNBytes(event.length()), StandardCharsets.UTF_8)).isEqualTo(event);
+            r.close();
+            client.send(get(server, "/")).close();
+            assertThat(server.accepted()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void bodyDelimitedByCloseIsReadToTheEndAndNotPooled() throws Exception {
         try (RawServer server = RawServer.start(s -> {
             RawServer.readRequest(s.getInputStream());
@@ -205,6 +236,26 @@ class UpstreamClientTest {
             assertThat(readAll(client.send(get(server, "/")))).isEqualTo("once");
             Thread.sleep(50); // let the FIN arrive
             assertThat(readAll(client.send(get(server, "/")))).isEqualTo("once");
+            assertThat(server.accepted()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aTimeoutAnswerTheUpstreamSentWhileTheConnectionIdledIsNotTakenForTheNextResponse() throws Exception {
+        // like servers with an idle timeout: a 408 on the idle connection, then FIN
+        try (RawServer server = RawServer.start(s -> {
+            RawServer.Req req = RawServer.readRequest(s.getInputStream());
+            s.getOutputStream().write(RawServer.ok("got " + req.target()).getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(200);
+            s.getOutputStream().write(("HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+        })) {
+            assertThat(readAll(client.send(get(server, "/first")))).isEqualTo("got /first");
+            Thread.sleep(1_100);
+            UpstreamResponse second = client.send(get(server, "/second"));
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(readAll(second)).isEqualTo("got /second");
             assertThat(server.accepted()).isEqualTo(2);
         }
     }
