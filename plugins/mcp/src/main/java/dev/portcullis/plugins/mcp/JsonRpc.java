@@ -1,10 +1,13 @@
 package dev.portcullis.plugins.mcp;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 
 /** JSON-RPC 2.0 message shapes and error codes, as MCP uses them. */
 final class JsonRpc {
@@ -55,6 +58,40 @@ final class JsonRpc {
     /** MCP ids are strings or integers, never null. */
     static boolean validId(JsonNode id) {
         return id.isTextual() || id.isIntegralNumber();
+    }
+
+    /**
+     * Whether {@code json} is one response to the request {@code id}: an object with
+     * {@code "jsonrpc": "2.0"}, that id, and exactly one of {@code result} and {@code error}.
+     * Streams over the text without building a tree (a tool result may be large).
+     */
+    static boolean isResponseTo(String json, JsonNode id) {
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            boolean version = false;
+            boolean sameId = false;
+            int outcomes = 0;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "jsonrpc" -> version = value == JsonToken.VALUE_STRING && "2.0".equals(p.getText());
+                    case "id" -> sameId = value == JsonToken.VALUE_STRING ? id.isTextual() && id.textValue().equals(p.getText())
+                            : value == JsonToken.VALUE_NUMBER_INT && id.isIntegralNumber() && id.bigIntegerValue().equals(p.getBigIntegerValue());
+                    case "result", "error" -> outcomes++;
+                    case "method" -> {
+                        return false;
+                    }
+                    default -> { }
+                }
+                p.skipChildren();
+            }
+            return version && sameId && outcomes == 1 && p.nextToken() == null;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** The id of a message if it has a usable one, else JSON null (for error replies). */

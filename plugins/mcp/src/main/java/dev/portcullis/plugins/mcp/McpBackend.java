@@ -8,14 +8,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.BodyTooLargeException;
+import dev.portcullis.spi.EventSource;
 import dev.portcullis.spi.Exchange;
 import dev.portcullis.spi.Failure;
 import dev.portcullis.spi.Headers;
 import dev.portcullis.spi.Request;
 import dev.portcullis.spi.Response;
+import dev.portcullis.spi.SseEvent;
 import dev.portcullis.spi.StoreUnavailableException;
 import dev.portcullis.spi.mcp.McpAttributes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -166,7 +169,8 @@ final class McpBackend implements Backend {
             }
             default -> {
                 ex.attributes().set(McpAttributes.METHOD, msg.get("method").textValue());
-                return toResponse(federation.request(ex, s, msg, true));
+                Outcome o = federation.request(ex, s, msg, true);
+                return o instanceof Outcome.Events e ? answer(e.events(), msg.get("id")) : toResponse(o);
             }
         }
     }
@@ -285,7 +289,51 @@ final class McpBackend implements Backend {
         };
     }
 
-    private static Response events(dev.portcullis.spi.EventSource source) {
+    /**
+     * An upstream's event stream answering one request. When its first event is the answer itself
+     * (a tool call without progress or server requests: the common case), the answer goes as one
+     * JSON message, which the transport allows: one write to the client instead of a head, a chunk
+     * and a last chunk, no event parsing on its side, and a body the response policies (content
+     * inspection) can read. Otherwise the events are relayed as they come, the first one included.
+     */
+    private static Response answer(EventSource events, JsonNode id) {
+        SseEvent first;
+        try {
+            first = events.next();
+        } catch (IOException e) {
+            events.close();
+            return json(502, JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, "the upstream's event stream failed before its answer"));
+        }
+        if (first == null) {
+            events.close();
+            return json(502, JsonRpc.error(id, JsonRpc.GATEWAY_ERROR, "the upstream ended its event stream without an answer"));
+        }
+        if ((first.event() == null || "message".equals(first.event())) && JsonRpc.isResponseTo(first.data(), id)) {
+            events.close(); // the server ends the stream after the answer; its connection is reused if it did
+            return new Response(200, Headers.of("Content-Type", "application/json"),
+                    Body.of(first.data().getBytes(StandardCharsets.UTF_8)));
+        }
+        return events(new EventSource() {
+            private SseEvent peeked = first;
+
+            @Override
+            public SseEvent next() throws IOException {
+                SseEvent e = peeked;
+                if (e != null) {
+                    peeked = null;
+                    return e;
+                }
+                return events.next();
+            }
+
+            @Override
+            public void close() {
+                events.close();
+            }
+        });
+    }
+
+    private static Response events(EventSource source) {
         return new Response(200, Headers.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"), Body.ofEvents(source));
     }
 
