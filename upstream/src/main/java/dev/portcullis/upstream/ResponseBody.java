@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * A response body read straight off its connection. Each {@code read} returns what one socket
@@ -120,7 +122,7 @@ abstract sealed class ResponseBody extends InputStream {
     static final class Chunked extends ResponseBody {
         private static final int MAX_SIZE_LINE = 4096;
         /** The end of a chunk's data, then the last chunk without extensions or trailers. */
-        private static final byte[] LAST_CHUNK = "\r\n0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        private static final byte[] LAST_CHUNK = "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         private final int maxTrailerBytes;
         private long chunkRemaining;
         private boolean inChunk;
@@ -172,8 +174,8 @@ abstract sealed class ResponseBody extends InputStream {
          */
         private void endIfBuffered() {
             int at = conn.rpos;
-            if (conn.rlim - at >= LAST_CHUNK.length && java.util.Arrays.equals(conn.rbuf, at, at + LAST_CHUNK.length,
-                    LAST_CHUNK, 0, LAST_CHUNK.length)) {
+            if (conn.rlim - at >= LAST_CHUNK.length
+                    && Arrays.equals(conn.rbuf, at, at + LAST_CHUNK.length, LAST_CHUNK, 0, LAST_CHUNK.length)) {
                 conn.rpos = at + LAST_CHUNK.length;
                 done = true;
             }
