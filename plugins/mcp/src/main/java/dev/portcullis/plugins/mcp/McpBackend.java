@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portcullis.spi.AttributeKey;
 import dev.portcullis.spi.Backend;
 import dev.portcullis.spi.Body;
 import dev.portcullis.spi.BodyTooLargeException;
@@ -36,6 +37,8 @@ final class McpBackend implements Backend {
 
     static final String SESSION_HEADER = "Mcp-Session-Id";
     static final String VERSION_HEADER = "MCP-Protocol-Version";
+    /** The id of the single request this exchange forwards, so a later refusal can answer it. */
+    private static final AttributeKey<JsonNode> REQUEST_ID = AttributeKey.of("mcp.request.id", JsonNode.class);
 
     private final Federation federation;
     private final Sessions sessions;
@@ -169,6 +172,7 @@ final class McpBackend implements Backend {
             }
             default -> {
                 ex.attributes().set(McpAttributes.METHOD, msg.get("method").textValue());
+                ex.attributes().set(REQUEST_ID, msg.get("id"));
                 Outcome o = federation.request(ex, s, msg, true);
                 return o instanceof Outcome.Events e ? answer(e.events(), msg.get("id")) : toResponse(o);
             }
@@ -352,7 +356,8 @@ final class McpBackend implements Backend {
     /** Failures of the route's policies (401, 403, 429, ...) as JSON-RPC errors with the same status and headers. */
     @Override
     public Response renderFailure(Exchange ex, Failure failure) {
-        ObjectNode err = JsonRpc.error(null, JsonRpc.GATEWAY_ERROR,
+        // A refusal after forwarding (a response-phase policy) answers the request the client awaits.
+        ObjectNode err = JsonRpc.error(ex.attributes().get(REQUEST_ID).orElse(null), JsonRpc.GATEWAY_ERROR,
                 failure.title() + (failure.detail() == null ? "" : ": " + failure.detail()));
         ObjectNode data = JsonRpc.errorData(err);
         data.put("type", "urn:portcullis:problem:" + failure.code());
