@@ -255,6 +255,8 @@ class DistributionIT {
         assertThat(gateway.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(gateway.exitValue()).as(logText()).isZero();
         assertThat(logText()).contains("stopped");
+        // conf/logging.properties: the background console handler with the gateway's line format
+        assertThat(logText()).containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO    \\[[^\\]]+\\] .*stopped");
     }
 
     static void renamePluginId(Path source, Path target, String newId) throws IOException {

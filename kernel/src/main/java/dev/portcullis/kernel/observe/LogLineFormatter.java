@@ -14,7 +14,7 @@ import java.util.logging.LogRecord;
  * are formatted once per second ({@link IsoSeconds}).
  *
  * <p>Configured in {@code conf/logging.properties}:
- * {@code java.util.logging.ConsoleHandler.formatter=dev.portcullis.kernel.observe.LogLineFormatter}.
+ * {@code dev.portcullis.kernel.observe.BackgroundConsoleHandler.formatter=dev.portcullis.kernel.observe.LogLineFormatter}.
  */
 public final class LogLineFormatter extends Formatter {
 

@@ -1,0 +1,149 @@
+package dev.portcullis.kernel.observe;
+
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.ErrorManager;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.SimpleFormatter;
+
+/**
+ * JUL's {@code ConsoleHandler} (standard error, one formatted line per record) with the writing
+ * moved off the logging thread: lines are formatted by the caller, queued, and written by one
+ * background thread every {@value #DRAIN_MILLIS} ms, many lines per write.
+ *
+ * <p>Why: every MCP tool call writes an audit line, and {@code ConsoleHandler} wrote and flushed
+ * each one under its lock on the request's thread — one system call per call, and where standard
+ * error is a pipe (systemd, containers) a wake-up of the reader too. The access log has been
+ * written this way from the start ({@link AccessLog}).
+ *
+ * <p>Nothing is dropped: when {@value #CAPACITY} lines are waiting, the caller writes its line
+ * itself (backpressure instead of loss). {@code SEVERE} records are written at once, after what is
+ * queued, so a fatal error is on the terminal before the process can die; so is everything
+ * logged after {@link #close()} (the log manager closes handlers in its shutdown hook, while other
+ * hooks may still log). A crash that kills the process outright loses at most the last
+ * {@value #DRAIN_MILLIS} ms of lines; the audit ring and metrics are unaffected.
+ *
+ * <p>Configured like {@code ConsoleHandler} in {@code conf/logging.properties}:
+ * {@code dev.portcullis.kernel.observe.BackgroundConsoleHandler.level} (default {@code INFO}) and
+ * {@code .formatter} (default {@code SimpleFormatter}).
+ */
+public final class BackgroundConsoleHandler extends Handler {
+
+    static final int CAPACITY = 65_536;
+    static final long DRAIN_MILLIS = 20;
+
+    private final PrintStream out;
+    private final Charset charset;
+    private final int capacity;
+    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Object writeLock = new Object();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    /** The handler {@code logging.properties} names: standard error, configured from the log manager. */
+    public BackgroundConsoleHandler() {
+        this(System.err, CAPACITY, TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS));
+        LogManager manager = LogManager.getLogManager();
+        String prefix = getClass().getName();
+        String level = manager.getProperty(prefix + ".level");
+        setLevel(level == null ? Level.INFO : Level.parse(level.strip()));
+        String formatter = manager.getProperty(prefix + ".formatter");
+        try {
+            setFormatter(formatter == null ? new SimpleFormatter()
+                    : (Formatter) ClassLoader.getSystemClassLoader().loadClass(formatter.strip())
+                            .getDeclaredConstructor().newInstance());
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            reportError("formatter " + formatter + " could not be created", e, ErrorManager.OPEN_FAILURE);
+            setFormatter(new SimpleFormatter());
+        }
+    }
+
+    BackgroundConsoleHandler(PrintStream out, int capacity, long drainNanos) {
+        this.out = out;
+        this.charset = out.charset();
+        this.capacity = capacity;
+        setFormatter(new SimpleFormatter());
+        this.writer = Thread.ofPlatform().daemon().name("portcullis-log-writer").start(() -> {
+            while (!closed) {
+                LockSupport.parkNanos(drainNanos);
+                flush();
+            }
+        });
+    }
+
+    @Override
+    public void publish(LogRecord record) {
+        if (!isLoggable(record)) {
+            return;
+        }
+        String line;
+        try {
+            line = getFormatter().format(record);
+        } catch (RuntimeException e) {
+            reportError(null, e, ErrorManager.FORMAT_FAILURE);
+            return;
+        }
+        if (closed || record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+            write(line);
+        } else if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            write(line);
+        } else {
+            queue.add(line);
+        }
+    }
+
+    /** Writes what is queued, then {@code line}: nothing overtakes what was logged before it. */
+    private void write(String line) {
+        synchronized (writeLock) {
+            StringBuilder b = drainInto(new StringBuilder());
+            b.append(line);
+            emit(b);
+        }
+    }
+
+    /** Writes every queued line now. */
+    @Override
+    public void flush() {
+        if (queued.get() == 0) {
+            return;
+        }
+        synchronized (writeLock) {
+            emit(drainInto(new StringBuilder()));
+        }
+    }
+
+    private StringBuilder drainInto(StringBuilder b) {
+        for (String line; (line = queue.poll()) != null; ) {
+            queued.decrementAndGet();
+            b.append(line);
+        }
+        return b;
+    }
+
+    private void emit(StringBuilder b) {
+        if (b.isEmpty()) {
+            return;
+        }
+        byte[] encoded = b.toString().getBytes(charset);
+        out.write(encoded, 0, encoded.length); // a PrintStream keeps its errors to itself, as ConsoleHandler's did
+        out.flush();
+    }
+
+    /** Writes what is queued; later records are written by their callers. Standard error stays open. */
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(writer);
+        flush();
+    }
+}
