@@ -123,7 +123,7 @@ final class McpBackend implements Backend {
     private Response post(Exchange ex, String sessionId) {
         Request req = ex.request();
         String contentType = req.headers().get("Content-Type");
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+        if (contentType == null || !contentType.regionMatches(true, 0, "application/json", 0, 16)) {
             return error(415, JsonRpc.INVALID_REQUEST, "Content-Type must be application/json");
         }
         if (!accepts(req.headers().get("Accept"), true)) {

@@ -2,7 +2,6 @@ package dev.portcullis.plugins.mcp;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Locale;
 
 /**
  * One upstream MCP server as the {@link Federation} sees it: Streamable HTTP semantics (a POST per
@@ -34,11 +33,16 @@ interface Upstream extends AutoCloseable {
     record Reply(int status, String contentType, String sessionId, long length, InputStream body) implements AutoCloseable {
 
         boolean isEventStream() {
-            return contentType.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+            return isType("text/event-stream");
         }
 
         boolean isJson() {
-            return contentType.toLowerCase(Locale.ROOT).startsWith("application/json");
+            return isType("application/json");
+        }
+
+        /** Whether the media type starts with {@code type}, in any case (no lower-cased copy: asked per call). */
+        private boolean isType(String type) {
+            return contentType.regionMatches(true, 0, type, 0, type.length());
         }
 
         boolean ok() {
