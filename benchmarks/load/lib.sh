@@ -173,6 +173,20 @@ ai_request() { cat <<'JSON'
 {"model":"chat","max_tokens":64,"messages":[{"role":"system","content":"You are a terse assistant."},{"role":"user","content":"Is the renewal of order 48213 charged twice? Answer in one sentence."}]}
 JSON
 }
+# Appends to wrk Lua scripts a request() that makes the order number in the user message unique
+# per call (per thread and counter): a new user text every call, the token estimate's cold path.
+fresh_prompts_lua() { # lua-file...
+  local f
+  for f in "$@"; do
+    cat >>"$f" <<'LUA'
+local body, n, tag = wrk.body, 0, tostring({}):sub(8) -- tag: this thread's table address
+request = function()
+  n = n + 1
+  return wrk.format(nil, nil, nil, (body:gsub("48213", tag .. "-" .. n)))
+end
+LUA
+  done
+}
 ai_completion() { cat <<'JSON'
 {"id":"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT","object":"chat.completion","created":1764000000,"model":"gpt-4o-mini-2024-07-18","choices":[{"index":0,"message":{"role":"assistant","content":"Yes: the renewal was charged twice after a payment timeout, and the duplicate has been reversed.","refusal":null},"logprobs":null,"finish_reason":"stop"}],"usage":{"prompt_tokens":38,"completion_tokens":19,"total_tokens":57},"system_fingerprint":"fp_bench"}
 JSON

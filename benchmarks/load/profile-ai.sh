@@ -51,15 +51,7 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer sk-bench-client"
 wrk.headers["X-API-Key"] = "$API_KEY"
 LUA
-if [ -n "${FRESH_PROMPTS:-}" ]; then # a new user text every call: the token estimate's cold path
-  cat >>"$work/post.lua" <<'LUA'
-local body, n, tag = wrk.body, 0, tostring({}):sub(8) -- tag: this thread's table address
-request = function()
-  n = n + 1
-  return wrk.format(nil, nil, nil, (body:gsub("48213", tag .. "-" .. n)))
-end
-LUA
-fi
+if [ -n "${FRESH_PROMPTS:-}" ]; then fresh_prompts_lua "$work/post.lua"; fi # a new user text every call
 
 start_nginx mock "  server {
     listen 127.0.0.1:$MOCK_PORT;

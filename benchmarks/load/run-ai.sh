@@ -7,11 +7,15 @@
 #
 #   PORTKEY_DIR=/tmp/portkey benchmarks/load/run-ai.sh        # defaults: 30 s warm-up, 20 s measured, c=32
 #   WARMUP=10 DURATION=10 TTFB_N=50 benchmarks/load/run-ai.sh  # a quick look without Portkey
+#   FRESH_PROMPTS=1 benchmarks/load/run-ai.sh                  # a new user text per call (token counts not remembered)
 #
 # Mock provider: nginx, one worker, two servers on loopback:
 #   JSON  POST /v1/chat/completions -> 200, a fixed 448-byte chat.completion (usage included)
 #   SSE   POST /v1/chat/completions -> 200 text/event-stream, a fixed stream of 9 chunks + a usage chunk + [DONE]
 # Every target receives the same 199-byte request (model "chat", two messages, max_tokens 64).
+# FRESH_PROMPTS=1: the user message differs in every call (an order number made unique per call by
+# wrk's Lua, for every target alike), so the gateway counts its tokens afresh each time instead
+# of remembering the count of a text it has seen: the cold path of a new conversation turn.
 #   direct     wrk -> mock
 #   nginx      wrk -> nginx reverse proxy (1 worker, keepalive 64) -> mock
 #   portcullis wrk -> Portcullis route /v1: api-key (X-API-Key) -> token-rate-limit (key: consumer,
@@ -38,7 +42,7 @@
 #
 # Environment (defaults): WARMUP (30), DURATION (20), STREAM_WARMUP (15) seconds, CONNECTIONS (32),
 # THREADS (2), TTFB_N (300), DIST (distribution/target/portcullis), PORTKEY_DIR (unset),
-# PORT_BASE (18380: uses 6 ports from there), PORTCULLIS_JAVA_OPTS, RESULTS (results/<date>-ai.txt).
+# PORT_BASE (18380: uses 6 ports from there), PORTCULLIS_JAVA_OPTS, RESULTS (results/<date>-ai.txt), FRESH_PROMPTS (unset).
 set -euo pipefail
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
@@ -110,6 +114,7 @@ lua "$work/post.lua" "$work/request.json"
 lua "$work/stream.lua" "$work/stream-request.json"
 lua "$work/portkey-post.lua" "$work/request.json" "$(portkey_headers $MOCK_PORT)"
 lua "$work/portkey-stream.lua" "$work/stream-request.json" "$(portkey_headers $SSE_PORT)"
+if [ -n "${FRESH_PROMPTS:-}" ]; then fresh_prompts_lua "$work/post.lua" "$work/portkey-post.lua"; fi
 
 # --- processes -----------------------------------------------------------------------------------
 start_nginx mock "  server {
@@ -267,7 +272,7 @@ ttfb_table() { # rows "name p50 p99", the first one direct
 {
   echo "# Portcullis AI-gate load test, $(date -u +%FT%TZ)"
   echo "# machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), load average before: $load_before, after: $load_after (shared machine)"
-  echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency after ${WARMUP}s warm-up; POST /v1/chat/completions, ${#request}-byte request, ${#completion}-byte answer"
+  echo "# wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency after ${WARMUP}s warm-up; POST /v1/chat/completions, ${#request}-byte request${FRESH_PROMPTS:+ (a new user text per call: FRESH_PROMPTS=1)}, ${#completion}-byte answer"
   echo "# portcullis: api-key -> token-rate-limit -> llm (openai-compatible); $("$DIST/bin/portcullis" version 2>/dev/null | head -1); extra JVM flags: '${PORTCULLIS_JAVA_OPTS}'"
   echo "# $("$NGINX" -v 2>&1); $(wrk -v 2>&1 | head -1 | awk '{ print $1, $2 }')${portkey_pid:+; @portkey-ai/gateway $(node -p "require('$PORTKEY_DIR/node_modules/@portkey-ai/gateway/package.json').version"), node $(node -v)}"
   echo
