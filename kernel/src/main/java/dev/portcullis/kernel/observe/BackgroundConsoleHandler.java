@@ -55,7 +55,12 @@ public final class BackgroundConsoleHandler extends Handler {
         LogManager manager = LogManager.getLogManager();
         String prefix = getClass().getName();
         String level = manager.getProperty(prefix + ".level");
-        setLevel(level == null ? Level.INFO : Level.parse(level.strip()));
+        try {
+            setLevel(level == null ? Level.INFO : Level.parse(level.strip()));
+        } catch (IllegalArgumentException e) { // a typo must not leave the gateway without a log
+            reportError("level " + level + " is not a level; using INFO", e, ErrorManager.OPEN_FAILURE);
+            setLevel(Level.INFO);
+        }
         String formatter = manager.getProperty(prefix + ".formatter");
         try {
             setFormatter(formatter == null ? new SimpleFormatter()
