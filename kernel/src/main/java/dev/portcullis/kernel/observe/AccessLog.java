@@ -7,16 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * One JSON line per request, written by a background thread so request threads never wait on the
- * disk or the terminal. When the queue is full, lines are dropped and counted rather than slowing
- * traffic down. Never contains bodies, credentials or query strings (which can carry keys).
+ * One JSON line per request, written by a background thread ({@link BatchedWriter}) so request
+ * threads never wait on the disk or the terminal. When the queue is full, lines are dropped and
+ * counted rather than slowing traffic down. Never contains bodies, credentials or query strings (which can carry keys).
  */
 public final class AccessLog implements AutoCloseable {
 
@@ -44,19 +41,14 @@ public final class AccessLog implements AutoCloseable {
     private static final int CAPACITY = 65_536;
     private static final long DRAIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
-    // Lock-free and never signalled: the writer wakes on its own every 20 ms and takes what is
-    // there. Signalling a waiting writer on every request (what a BlockingQueue does) costs a
-    // futex wake-up per request.
-    private final ConcurrentLinkedQueue<Entry> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong dropped = new AtomicLong();
-    private volatile boolean closing;
     private final OutputStream out;
-    private final Thread writer;
+    private final BatchedWriter<Entry> lines;
 
     private AccessLog(OutputStream out) {
         this.out = out;
-        this.writer = Thread.ofPlatform().daemon().name("portcullis-access-log").start(this::drain);
+        this.lines = new BatchedWriter<>("portcullis-access-log", CAPACITY, DRAIN_INTERVAL_NANOS,
+                (e, sb) -> format(e, sb).append('\n'), out, StandardCharsets.UTF_8, dropped::incrementAndGet);
     }
 
     /** A log to standard output. */
@@ -74,63 +66,20 @@ public final class AccessLog implements AutoCloseable {
 
     /** Queues a line; never blocks. */
     public void log(Entry e) {
-        if (queued.incrementAndGet() > CAPACITY) {
-            queued.decrementAndGet();
+        if (!lines.offer(e)) {
             dropped.incrementAndGet();
-            return;
         }
-        queue.offer(e);
     }
 
-    /** Lines dropped because the writer could not keep up. */
+    /** Lines dropped because the writer could not keep up, or its destination failed. */
     public long dropped() {
         return dropped.get();
-    }
-
-    private void drain() {
-        // A whole batch is formatted into one buffer and written with one call: one encoding and
-        // one system call per batch instead of per line.
-        StringBuilder sb = new StringBuilder(64 * 1024);
-        while (true) {
-            boolean last = closing;
-            sb.setLength(0);
-            Entry e;
-            int n = 0;
-            while ((e = queue.poll()) != null) {
-                n++;
-                format(e, sb);
-                sb.append('\n');
-                if (sb.length() > 256 * 1024) {
-                    write(sb);
-                    sb.setLength(0);
-                }
-            }
-            queued.addAndGet(-n);
-            write(sb);
-            if (last) {
-                return; // everything queued before close() has been written
-            }
-            LockSupport.parkNanos(DRAIN_INTERVAL_NANOS);
-        }
-    }
-
-    private void write(StringBuilder sb) {
-        if (sb.isEmpty()) {
-            return;
-        }
-        try {
-            out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
-            out.flush();
-        } catch (IOException e) {
-            // the log's destination failed (disk full, closed terminal): count, never stop serving
-            dropped.incrementAndGet();
-        }
     }
 
     private final IsoSeconds seconds = new IsoSeconds();
 
     /** The JSON line for {@code e}. */
-    void format(Entry e, StringBuilder sb) {
+    StringBuilder format(Entry e, StringBuilder sb) {
         seconds.appendMillis(sb.append("{\"time\":\""), e.startMillis()).append('"');
         sb.append(",\"requestId\":");
         Json.quote(sb, e.requestId());
@@ -156,15 +105,13 @@ public final class AccessLog implements AutoCloseable {
             sb.append(",\"outcome\":");
             Json.quote(sb, e.outcome());
         }
-        sb.append('}');
+        return sb.append('}');
     }
 
     @Override
     public void close() {
         try {
-            closing = true;
-            LockSupport.unpark(writer);
-            writer.join(5_000);
+            lines.close();
             if (!(out instanceof java.io.FileOutputStream f && f.getFD() == java.io.FileDescriptor.out)) {
                 out.close();
             }

@@ -1,11 +1,7 @@
 package dev.portcullis.kernel.observe;
 
 import java.io.PrintStream;
-import java.nio.charset.Charset;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.logging.ErrorManager;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -17,7 +13,7 @@ import java.util.logging.SimpleFormatter;
 /**
  * JUL's {@code ConsoleHandler} (standard error, one formatted line per record) with the writing
  * moved off the logging thread: lines are formatted by the caller, queued, and written by one
- * background thread every {@value #DRAIN_MILLIS} ms, many lines per write.
+ * background thread every {@value #DRAIN_MILLIS} ms, many lines per write ({@link BatchedWriter}).
  *
  * <p>Why: every MCP tool call writes an audit line, and {@code ConsoleHandler} wrote and flushed
  * each one under its lock on the request's thread — one system call per call, and where standard
@@ -40,13 +36,7 @@ public final class BackgroundConsoleHandler extends Handler {
     static final int CAPACITY = 65_536;
     static final long DRAIN_MILLIS = 20;
 
-    private final PrintStream out;
-    private final Charset charset;
-    private final int capacity;
-    private final ConcurrentLinkedQueue<String> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger queued = new AtomicInteger();
-    private final Object writeLock = new Object();
-    private final Thread writer;
+    private final BatchedWriter<String> lines;
     private volatile boolean closed;
 
     /** The handler {@code logging.properties} names: standard error, configured from the log manager. */
@@ -73,16 +63,10 @@ public final class BackgroundConsoleHandler extends Handler {
     }
 
     BackgroundConsoleHandler(PrintStream out, int capacity, long drainNanos) {
-        this.out = out;
-        this.charset = out.charset();
-        this.capacity = capacity;
         setFormatter(new SimpleFormatter());
-        this.writer = Thread.ofPlatform().daemon().name("portcullis-log-writer").start(() -> {
-            while (!closed) {
-                LockSupport.parkNanos(drainNanos);
-                flush();
-            }
-        });
+        // a PrintStream keeps its errors to itself, as ConsoleHandler's did: no write failure to report
+        this.lines = new BatchedWriter<>("portcullis-log-writer", capacity, drainNanos, (line, b) -> b.append(line),
+                out, out.charset(), () -> { });
     }
 
     @Override
@@ -97,58 +81,25 @@ public final class BackgroundConsoleHandler extends Handler {
             reportError(null, e, ErrorManager.FORMAT_FAILURE);
             return;
         }
-        if (closed || record.getLevel().intValue() >= Level.SEVERE.intValue()) {
-            write(line);
-        } else if (queued.incrementAndGet() > capacity) {
-            queued.decrementAndGet();
-            write(line);
-        } else {
-            queue.add(line);
-        }
-    }
-
-    /** Writes what is queued, then {@code line}: nothing overtakes what was logged before it. */
-    private void write(String line) {
-        synchronized (writeLock) {
-            StringBuilder b = drainInto(new StringBuilder());
-            b.append(line);
-            emit(b);
+        if (closed || record.getLevel().intValue() >= Level.SEVERE.intValue() || !lines.offer(line)) {
+            lines.writeNow(line);
         }
     }
 
     /** Writes every queued line now. */
     @Override
     public void flush() {
-        if (queued.get() == 0) {
-            return;
-        }
-        synchronized (writeLock) {
-            emit(drainInto(new StringBuilder()));
-        }
-    }
-
-    private StringBuilder drainInto(StringBuilder b) {
-        for (String line; (line = queue.poll()) != null; ) {
-            queued.decrementAndGet();
-            b.append(line);
-        }
-        return b;
-    }
-
-    private void emit(StringBuilder b) {
-        if (b.isEmpty()) {
-            return;
-        }
-        byte[] encoded = b.toString().getBytes(charset);
-        out.write(encoded, 0, encoded.length); // a PrintStream keeps its errors to itself, as ConsoleHandler's did
-        out.flush();
+        lines.flush();
     }
 
     /** Writes what is queued; later records are written by their callers. Standard error stays open. */
     @Override
     public void close() {
         closed = true;
-        LockSupport.unpark(writer);
-        flush();
+        try {
+            lines.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
