@@ -9,10 +9,8 @@ import dev.portcullis.kernel.testing.TestGateway;
 import dev.portcullis.kernel.testing.TestUpstream;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,9 +39,7 @@ class EventAnswerGatewayTest {
                     match: { path: /mcp }
                     backend: { type: mcp, servers: [ { name: raw, url: "%s/mcp" } ] }
                 """.formatted(server.url()));
-        session = send(null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}")
-                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+        session = send(null, RawMcp.INITIALIZE).headers().firstValue("Mcp-Session-Id").orElseThrow();
     }
 
     @AfterAll
@@ -59,20 +55,7 @@ class EventAnswerGatewayTest {
     /** Tools: {@code quick} answers at once, {@code slow} sends progress first, {@code mute} ends without an answer. */
     static void serve(HttpExchange ex) throws IOException {
         JsonNode m = JSON.readTree(server.received().getLast().body());
-        String method = m.path("method").asText();
-        if (method.equals("initialize")) {
-            ex.getResponseHeaders().set("Mcp-Session-Id", "upstream-1");
-            byte[] b = ("{\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + ",\"result\":{\"protocolVersion\":\"2025-11-25\","
-                    + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-            ex.close();
-            return;
-        }
-        if (!m.has("id")) {
-            ex.sendResponseHeaders(202, -1);
-            ex.close();
+        if (RawMcp.handshake(ex, m, "raw")) {
             return;
         }
         String result = "data: {\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"done\"}]},\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + "}\n\n";
@@ -90,13 +73,7 @@ class EventAnswerGatewayTest {
     }
 
     static HttpResponse<String> send(String sessionId, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(gateway.uri("/mcp")).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (sessionId != null) {
-            b.header("Mcp-Session-Id", sessionId).header("MCP-Protocol-Version", "2025-11-25");
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RawMcp.post(HTTP, gateway.uri("/mcp"), sessionId, body);
     }
 
     static HttpResponse<String> call(Object id, String tool) throws Exception {

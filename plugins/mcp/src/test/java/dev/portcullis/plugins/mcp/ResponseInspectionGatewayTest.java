@@ -9,10 +9,7 @@ import dev.portcullis.kernel.testing.TestGateway;
 import dev.portcullis.kernel.testing.TestUpstream;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,45 +60,21 @@ class ResponseInspectionGatewayTest {
     /** Tool {@code card} answers with a card number in its text, any other tool with plain text. */
     static void serve(HttpExchange ex) throws IOException {
         JsonNode m = JSON.readTree(server.received().getLast().body());
-        if (m.path("method").asText().equals("initialize")) {
-            ex.getResponseHeaders().set("Mcp-Session-Id", "upstream-1");
-            write(ex, "application/json", "{\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + ",\"result\":{\"protocolVersion\":\"2025-11-25\","
-                    + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"crm\",\"version\":\"1\"}}}");
-            return;
-        }
-        if (!m.has("id")) {
-            ex.sendResponseHeaders(202, -1);
-            ex.close();
+        if (RawMcp.handshake(ex, m, "crm")) {
             return;
         }
         String text = m.path("params").path("name").asText().equals("card") ? "Jane pays with " + CARD : "Jane pays by invoice";
-        write(ex, "text/event-stream", "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + m.get("id")
+        RawMcp.write(ex, "text/event-stream", "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":" + m.get("id")
                 + ",\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}]}}\n\n");
     }
 
-    static void write(HttpExchange ex, String type, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", type);
-        ex.sendResponseHeaders(200, b.length);
-        ex.getResponseBody().write(b);
-        ex.close();
-    }
-
     static HttpResponse<String> send(String path, String session, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(gateway.uri(path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (session != null) {
-            b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
-        }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return RawMcp.post(HTTP, gateway.uri(path), session, body);
     }
 
     /** Initializes a session on {@code path} and calls {@code tool} in it as request {@code id}. */
     static HttpResponse<String> call(String path, int id, String tool) throws Exception {
-        String session = send(path, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}")
-                .headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String session = send(path, null, RawMcp.INITIALIZE).headers().firstValue("Mcp-Session-Id").orElseThrow();
         return send(path, session, "{\"jsonrpc\":\"2.0\",\"id\":" + id
                 + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}");
     }

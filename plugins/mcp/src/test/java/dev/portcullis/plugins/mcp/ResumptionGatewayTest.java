@@ -71,20 +71,10 @@ class ResumptionGatewayTest {
             return;
         }
         JsonNode m = JSON.readTree(server.received().getLast().body());
-        String method = m.path("method").asText();
-        if (method.equals("initialize")) {
-            ex.getResponseHeaders().set("Mcp-Session-Id", "upstream-1");
-            byte[] b = ("{\"jsonrpc\":\"2.0\",\"id\":" + m.get("id") + ",\"result\":{\"protocolVersion\":\"2025-11-25\","
-                    + "\"capabilities\":{\"tools\":{}},\"serverInfo\":{\"name\":\"poller\",\"version\":\"1\"}}}").getBytes(StandardCharsets.UTF_8);
-            ex.getResponseHeaders().set("Content-Type", "application/json");
-            ex.sendResponseHeaders(200, b.length);
-            ex.getResponseBody().write(b);
-        } else if (m.has("id")) {
+        if (!RawMcp.handshake(ex, m, "poller")) {
             // a tool call: one progress event, then the stream ends before the result (the client polls)
             sse(ex, "id: e1\nretry: 10\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":"
                     + "{\"progressToken\":\"t\",\"progress\":1}}\n\n");
-        } else {
-            ex.sendResponseHeaders(202, -1);
         }
     }
 
@@ -119,8 +109,7 @@ class ResumptionGatewayTest {
     @Test
     void aCallStreamEndedBeforeItsResultIsResumedAndSoIsTheGetStream() throws Exception {
         HttpResponse<String> init = send(HttpRequest.newBuilder(gateway.uri("/mcp")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
-                        + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}")));
+                .POST(HttpRequest.BodyPublishers.ofString(RawMcp.INITIALIZE)));
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
 
         HttpResponse<String> call = send(HttpRequest.newBuilder(gateway.uri("/mcp")).header("Content-Type", "application/json")
