@@ -78,9 +78,11 @@ wait_http() {
   done
 }
 
-# Starts server-everything (Streamable HTTP) on port $1; its pid goes to EVERYTHING_PID.
+# Starts server-everything (Streamable HTTP) on port $1; its pid goes to EVERYTHING_PID. With
+# SERVER_CPUS set it runs on those CPUs only (taskset), and the gateway and the load generators on
+# CLIENT_CPUS: the MCP server then has its own core, as it would have its own host.
 start_everything() {
-  PORT=$1 timeout "${PEER_LIFETIME:-900}" "$NODE" --require "$WORK/bind-loopback.cjs" "$EVERYTHING" streamableHttp \
+  PORT=$1 ${SERVER_CPUS:+taskset -c "$SERVER_CPUS"} timeout "${PEER_LIFETIME:-900}" "$NODE" --require "$WORK/bind-loopback.cjs" "$EVERYTHING" streamableHttp \
     > "$LOGS/everything-$1.log" 2>&1 &
   EVERYTHING_PID=$!
   PIDS+=("$EVERYTHING_PID")
@@ -95,7 +97,7 @@ stop_pid() {
 # Starts the built distribution with config file $1; answers on $2 (a URL to poll).
 start_gateway() {
   [ -x "$DIST/bin/portcullis" ] || die "no distribution at $DIST: build it with ./mvnw -DskipTests package -pl distribution -am"
-  timeout "${PEER_LIFETIME:-900}" "$DIST/bin/portcullis" run --config "$1" > "$LOGS/gateway.log" 2>&1 &
+  ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} timeout "${PEER_LIFETIME:-900}" "$DIST/bin/portcullis" run --config "$1" > "$LOGS/gateway.log" 2>&1 &
   GATEWAY_PID=$!
   PIDS+=("$GATEWAY_PID")
   wait_http "$2" 60 || { tail -20 "$LOGS/gateway.log" >&2; die "the gateway did not start"; }

@@ -2,9 +2,13 @@
 # tools/call throughput and latency: server-everything's `echo` tool directly vs through Portcullis
 # (built distribution) with the `jwt` policy (HS256) and `mcp-tbac` on, a token whose task allows
 # only `echo`. Load: toolcall-load.mjs, CONCURRENCY workers each holding its own MCP session,
-# closed loop, WARMUP seconds discarded then MEASURE seconds measured. Prints a Markdown table.
+# closed loop. One server-everything serves both targets. After WARMUP seconds of load on each,
+# ROUNDS rounds alternate the two (direct first in odd rounds, the gateway first in even ones), each
+# load ROUND_WARMUP seconds (its new sessions, Node's JIT) then MEASURE/ROUNDS seconds measured: the
+# machine's drift lands on both sides of each round's ratio. Prints a Markdown table per round and
+# the medians.
 #
-#   benchmarks/mcp/run-toolcall.sh      # env: CONCURRENCY=16 WARMUP=30 MEASURE=30 MCP_PEERS PORTCULLIS_DIST
+#   benchmarks/mcp/run-toolcall.sh      # env: CONCURRENCY=16 WARMUP=30 MEASURE=30 ROUNDS=3 ROUND_WARMUP=5 MCP_PEERS PORTCULLIS_DIST
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -13,7 +17,10 @@ install_peers
 CONCURRENCY=${CONCURRENCY:-16}
 WARMUP=${WARMUP:-30}
 MEASURE=${MEASURE:-30}
-LOAD_TIMEOUT=$((WARMUP + MEASURE + 60))
+ROUNDS=${ROUNDS:-3}
+ROUND_WARMUP=${ROUND_WARMUP:-5}
+ROUND_MEASURE=$((MEASURE / ROUNDS))
+[ "$ROUND_MEASURE" -ge 1 ] || die "MEASURE ($MEASURE) must be at least ROUNDS ($ROUNDS) seconds"
 
 # An HS256 token (random secret per run) carrying the task claim.
 SECRET=$(openssl rand -hex 32)
@@ -23,18 +30,18 @@ TOKEN=$(SECRET=$SECRET "$NODE" -e '
   const body = b({ alg: "HS256", typ: "JWT" }) + "." + b({ sub: "bench-agent", iat: now, exp: now + 3600, authorized_tasks: ["echo-only"] });
   console.log(body + "." + c.createHmac("sha256", process.env.SECRET).update(body).digest("base64url"));')
 
-load() { # URL TOOL [TOKEN]
-  timeout "$LOAD_TIMEOUT" "$NODE" "$HERE/toolcall-load.mjs" "$1" "$2" "$CONCURRENCY" "$WARMUP" "$MEASURE" ${3:+"$3"} \
+load() { # URL TOOL WARMUP MEASURE [TOKEN]
+  ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} timeout $(($3 + $4 + 60)) "$NODE" "$HERE/toolcall-load.mjs" "$1" "$2" "$CONCURRENCY" "$3" "$4" ${5:+"$5"} \
     || die "load against $1 failed"
 }
 field() { "$NODE" -e 'console.log(JSON.parse(process.argv[1])[process.argv[2]])' "$1" "$2"; }
-
-EV_PORT=$(free_port)
-start_everything "$EV_PORT"
-echo "direct: ${WARMUP}s warm-up + ${MEASURE}s, $CONCURRENCY sessions" >&2
-DIRECT=$(load "http://127.0.0.1:$EV_PORT/mcp" echo)
-echo "$DIRECT" >&2
-stop_pid "$EVERYTHING_PID"
+calc() { "$NODE" -e "console.log(($1).toFixed(2))"; }
+median() { "$NODE" -e 'const v = process.argv.slice(1).map(Number).sort((a, b) => a - b); console.log(v[(v.length - 1) >> 1])' "$@"; }
+# CPU ticks (utime+stime) of a process and its children: the JVM is the child of bin/portcullis'
+# `timeout` wrapper, server-everything is the `timeout` wrapper's child too
+ticks() { local t=0 c; for c in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
+  t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$c/stat"))); done; echo "$t"; }
+HZ=$(getconf CLK_TCK)
 
 EV_PORT=$(free_port)
 start_everything "$EV_PORT"
@@ -58,25 +65,44 @@ routes:
         - { name: everything, url: "http://127.0.0.1:$EV_PORT/mcp" }
 YAML
 start_gateway "$WORK/gateway.yaml" "http://127.0.0.1:$GW_PORT/mcp"
-echo "gateway: ${WARMUP}s warm-up + ${MEASURE}s, $CONCURRENCY sessions" >&2
-# the gateway's CPU over the measured window (the JVM is the child of the `timeout` wrapper)
-ticks() { local t=0 c; for c in "$1" $(cat "/proc/$1/task/$1/children" 2>/dev/null); do
-  t=$((t + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$c/stat"))); done; echo "$t"; }
-( sleep "$WARMUP"; ticks "$GATEWAY_PID" > "$WORK/ticks.before" ) &
-GATEWAY=$(load "http://127.0.0.1:$GW_PORT/mcp" echo "$TOKEN")
-TICKS_AFTER=$(ticks "$GATEWAY_PID")
-echo "$GATEWAY" >&2
+DIRECT_URL="http://127.0.0.1:$EV_PORT/mcp"
+GATEWAY_URL="http://127.0.0.1:$GW_PORT/mcp"
 
-d_rps=$(field "$DIRECT" rps); g_rps=$(field "$GATEWAY" rps)
-d50=$(field "$DIRECT" p50Ms); g50=$(field "$GATEWAY" p50Ms)
-d99=$(field "$DIRECT" p99Ms); g99=$(field "$GATEWAY" p99Ms)
-calc() { "$NODE" -e "console.log(($1).toFixed(2))"; }
+echo "warm-up: ${WARMUP}s direct, ${WARMUP}s through the gateway, $CONCURRENCY sessions" >&2
+load "$DIRECT_URL" echo "$WARMUP" 1 > /dev/null
+load "$GATEWAY_URL" echo "$WARMUP" 1 "$TOKEN" > /dev/null
+
+# measure TARGET: one load's result JSON with the gateway's and server-everything's CPU over its
+# measured window added (the window's start is a sleep beside the load: approximate)
+measure() {
+  local url=$DIRECT_URL token="" out
+  [ "$1" = gateway ] && { url=$GATEWAY_URL; token=$TOKEN; }
+  ( sleep "$ROUND_WARMUP"; echo "$(ticks "$GATEWAY_PID") $(ticks "$EVERYTHING_PID")" > "$WORK/ticks.before" ) &
+  out=$(load "$url" echo "$ROUND_WARMUP" "$ROUND_MEASURE" $token)
+  local after; after="$(ticks "$GATEWAY_PID") $(ticks "$EVERYTHING_PID")"
+  wait
+  echo "$out" >&2
+  "$NODE" -e '
+    const r = JSON.parse(process.argv[1]), [g0, e0] = process.argv[2].split(" ").map(Number),
+      [g1, e1] = process.argv[3].split(" ").map(Number), hz = +process.argv[4], s = +process.argv[5];
+    r.gatewayUsPerCall = +((g1 - g0) * 1e6 / hz / (r.rps * s)).toFixed(1);
+    r.serverCorePct = +((e1 - e0) * 100 / hz / s).toFixed(0);
+    console.log(JSON.stringify(r));' "$out" "$(cat "$WORK/ticks.before")" "$after" "$HZ" "$ROUND_MEASURE"
+}
+
 echo
-echo "| tools/call (echo), $CONCURRENCY sessions, ${MEASURE}s after ${WARMUP}s warm-up | RPS | p50 ms | p99 ms | errors |"
-echo "| --- | ---: | ---: | ---: | ---: |"
-echo "| direct (server-everything) | $d_rps | $d50 | $d99 | $(field "$DIRECT" errors) |"
-echo "| through Portcullis (jwt HS256 + mcp-tbac) | $g_rps | $g50 | $g99 | $(field "$GATEWAY" errors) |"
-echo "| gateway / direct | $(calc "$g_rps / $d_rps") | +$(calc "$g50 - $d50") | +$(calc "$g99 - $d99") | |"
+echo "| tools/call (echo), $CONCURRENCY sessions, ${ROUND_MEASURE}s per round after ${ROUND_WARMUP}s | RPS | p50 ms | p99 ms | errors | server-everything, % of a core | gateway CPU µs per call |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+RATIOS=(); CPUS=(); ERRORS=0
+for r in $(seq 1 "$ROUNDS"); do
+  if [ $((r % 2)) = 1 ]; then D=$(measure direct); G=$(measure gateway); else G=$(measure gateway); D=$(measure direct); fi
+  [ -n "$D" ] && [ -n "$G" ] || die "round $r: a load failed"
+  echo "| round $r, direct (server-everything) | $(field "$D" rps) | $(field "$D" p50Ms) | $(field "$D" p99Ms) | $(field "$D" errors) | $(field "$D" serverCorePct) | |"
+  echo "| round $r, through Portcullis (jwt HS256 + mcp-tbac) | $(field "$G" rps) | $(field "$G" p50Ms) | $(field "$G" p99Ms) | $(field "$G" errors) | $(field "$G" serverCorePct) | $(field "$G" gatewayUsPerCall) |"
+  RATIOS+=("$(calc "$(field "$G" rps) / $(field "$D" rps)")")
+  CPUS+=("$(field "$G" gatewayUsPerCall)")
+  ERRORS=$((ERRORS + $(field "$D" errors) + $(field "$G" errors)))
+done
 echo
-echo "gateway CPU: $(calc "($TICKS_AFTER - $(cat "$WORK/ticks.before")) * 1e6 / $(getconf CLK_TCK) / ($g_rps * $MEASURE)") µs per tools/call (JVM utime+stime over the measured window, approximate: the window's edges are the script's sleeps)"
-[ "$(field "$GATEWAY" errors)" = 0 ] && [ "$(field "$DIRECT" errors)" = 0 ] || { echo "errors during the run (KEEP_WORK=1 keeps $WORK)" >&2; exit 1; }
+echo "gateway / direct per round: ${RATIOS[*]} → median **$(median "${RATIOS[@]}")×**; gateway CPU per call (JVM utime+stime over each measured window): ${CPUS[*]} µs → median $(median "${CPUS[@]}") µs"
+[ "$ERRORS" = 0 ] || { echo "errors during the run (KEEP_WORK=1 keeps $WORK)" >&2; exit 1; }

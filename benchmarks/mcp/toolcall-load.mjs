@@ -1,6 +1,7 @@
 // Closed-loop tools/call load over MCP Streamable HTTP: each worker opens its own MCP session
-// (initialize + notifications/initialized), then calls `tool` back to back. Latencies are kept only
-// after the warm-up. Prints one JSON line: {url, rps, p50Ms, p99Ms, calls, errors}.
+// (initialize + notifications/initialized), then calls `tool` back to back, and ends its session
+// (DELETE) when done, so repeated runs against one server do not pile up sessions. Latencies are
+// kept only after the warm-up. Prints one JSON line: {url, rps, p50Ms, p99Ms, calls, errors}.
 //
 //   node toolcall-load.mjs URL TOOL CONCURRENCY WARMUP_S MEASURE_S [BEARER_TOKEN]
 const [url, tool, concurrency = '16', warmupS = '30', measureS = '30', token] = process.argv.slice(2);
@@ -35,7 +36,7 @@ async function worker(n) {
   let id = 1;
   while (true) {
     const t0 = performance.now();
-    if (t0 >= end) return;
+    if (t0 >= end) break;
     const { res, text } = await post(session, { jsonrpc: '2.0', id: id++, method: 'tools/call',
       params: { name: tool, arguments: { message: `hello ${n}` } } });
     const t1 = performance.now();
@@ -45,6 +46,8 @@ async function worker(n) {
     }
     if (!ok && !firstError) firstError = `HTTP ${res.status} ${text.slice(0, 300)}`;
   }
+  const h = { ...headers, 'Mcp-Session-Id': session, 'MCP-Protocol-Version': '2025-06-18' };
+  await fetch(url, { method: 'DELETE', headers: h }).then((r) => r.arrayBuffer()).catch(() => {});
 }
 
 await Promise.all(Array.from({ length: Number(concurrency) }, (_, i) => worker(i)));
