@@ -73,6 +73,7 @@ final class Connection {
         if (limit > 0) {
             long d = System.nanoTime() + limit;
             deadline = d == 0 ? 1 : d;
+            ReadDeadlines.armed();
         }
         try {
             return in.read(b, off, len);
@@ -90,8 +91,11 @@ final class Connection {
         }
     }
 
-    /** Called by the watchdog: closes the socket of a read that has waited past its deadline. */
-    void expireIfPast(long now) {
+    /**
+     * Called by the watchdog: closes the socket of a read that has waited past its deadline.
+     * Returns whether a read with a deadline is waiting.
+     */
+    boolean expireIfPast(long now) {
         long d = deadline;
         if (d != 0 && now - d > 0 && !closed) {
             timedOut = true;
@@ -101,6 +105,7 @@ final class Connection {
                 // closing a socket to stop a read: nothing else to do
             }
         }
+        return d != 0;
     }
 
     /** Whether response bytes are buffered but not consumed (the connection must not be reused). */

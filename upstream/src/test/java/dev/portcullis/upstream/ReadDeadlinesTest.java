@@ -22,13 +22,15 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Upstream read timeouts enforced by {@link ReadDeadlines} (no SO_TIMEOUT on the sockets): a
  * stalled body fails its reader within the idle timeout plus a tick, over plain TCP and TLS; a
- * slow but steady body does not (the limit is per read, not per body); and a timed-out
- * connection is neither pooled nor watched any more.
+ * slow but steady body does not (the limit is per read, not per body); a timed-out
+ * connection is neither pooled nor watched any more; and the watchdog, asleep while no read
+ * waits, wakes for the next one.
  */
 class ReadDeadlinesTest {
 
@@ -67,6 +69,43 @@ class ReadDeadlinesTest {
             r.close();
             assertThat(client.idleConnections(server.origin())).isZero();
             assertThat(ReadDeadlines.watched()).isEqualTo(watchedBefore);
+            release.countDown();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void theWatchdogSleepsWhileNoReadWaitsAndWakesToCutTheNextStalledRead() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (UpstreamClient client = client(null);
+                RawServer server = RawServer.start(s -> {
+                    InputStream in = s.getInputStream();
+                    RawServer.readRequest(in);
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    RawServer.readRequest(in); // the same pooled connection's second request
+                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nfirst".getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    release.await(20, TimeUnit.SECONDS);
+                })) {
+            try (UpstreamResponse r = client.send(get(server.origin()))) {
+                assertThat(r.body().readAllBytes()).asString(StandardCharsets.US_ASCII).isEqualTo("ok");
+            }
+            assertThat(client.idleConnections(server.origin())).isEqualTo(1); // pooled, watched, no read waiting
+            long quietFor = ReadDeadlines.QUIET_TICKS * ReadDeadlines.TICK_MILLIS;
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(quietFor * 5);
+            while (!ReadDeadlines.asleep() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(ReadDeadlines.asleep()).as("the watchdog sleeps after %d quiet ms", quietFor).isTrue();
+
+            UpstreamResponse r = client.send(get(server.origin()));
+            InputStream body = r.body();
+            assertThat(body.readNBytes(5)).asString(StandardCharsets.US_ASCII).isEqualTo("first");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> body.read(new byte[100])).isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE).isLessThan(IDLE.plusSeconds(1));
+            r.close();
             release.countDown();
         }
     }
