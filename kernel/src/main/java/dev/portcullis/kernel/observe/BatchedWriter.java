@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -14,9 +15,10 @@ import java.util.function.BiConsumer;
  * burst costs one system call per interval instead of one per line. The access log and the log
  * handler write this way; what to do when the queue is full is theirs ({@link #offer} says no).
  *
- * <p>The queue is lock-free and never signalled: the writer wakes on its own and takes what is
- * there. Signalling a waiting writer per line (what a {@code BlockingQueue} does) costs a futex
- * wake-up per request.
+ * <p>The queue is lock-free and not signalled per line: the writer wakes on its own and takes
+ * what is there. Signalling a waiting writer per line (what a {@code BlockingQueue} does) costs a
+ * futex wake-up per request. Only after a second without lines does the writer sleep until the
+ * next line wakes it, so an idle gateway does not tick 50 times a second for nothing.
  *
  * @param <T> what is queued; {@code format} turns it into its line, newline included, on the
  *            writing thread
@@ -33,6 +35,10 @@ final class BatchedWriter<T> {
     private final Object writeLock = new Object();
     private final Thread writer;
     private volatile boolean closing;
+    /** The writer sleeps until the next {@link #offer}; set before its last look at the queue. */
+    private volatile boolean asleep;
+
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     BatchedWriter(String threadName, int capacity, long intervalNanos, BiConsumer<T, StringBuilder> format,
             OutputStream out, Charset charset, Runnable onWriteFailure) {
@@ -42,13 +48,26 @@ final class BatchedWriter<T> {
         this.charset = charset;
         this.onWriteFailure = onWriteFailure;
         this.writer = Thread.ofPlatform().daemon().name(threadName).start(() -> {
+            long quiet = 0;
             while (true) {
                 boolean last = closing;
-                flush();
+                quiet = flush() ? 0 : quiet + intervalNanos;
                 if (last) {
                     return; // everything queued before close() has been written
                 }
-                LockSupport.parkNanos(intervalNanos);
+                if (quiet >= QUIET_NANOS) {
+                    asleep = true;
+                    if (queued.get() == 0 && !closing) {
+                        LockSupport.park(); // until offer() or close()
+                    }
+                    asleep = false;
+                    quiet = 0;
+                }
+                // a whole interval, whatever unparked it early (a late offer's wake-up), unless closing
+                long until = System.nanoTime() + intervalNanos;
+                for (long left = intervalNanos; left > 0 && !closing; left = until - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                }
             }
         });
     }
@@ -60,6 +79,10 @@ final class BatchedWriter<T> {
             return false;
         }
         queue.add(item);
+        if (asleep) { // read after the count went up: the writer either saw the line or is woken here
+            asleep = false;
+            LockSupport.unpark(writer);
+        }
         return true;
     }
 
@@ -72,14 +95,20 @@ final class BatchedWriter<T> {
         }
     }
 
-    /** Writes what is queued now. */
-    void flush() {
+    /** Writes what is queued now; returns whether anything was queued. */
+    boolean flush() {
         if (queued.get() == 0) {
-            return;
+            return false;
         }
         synchronized (writeLock) {
             write(drainInto(new StringBuilder()));
         }
+        return true;
+    }
+
+    /** Whether the writer sleeps until the next line (tests). */
+    boolean asleep() {
+        return asleep;
     }
 
     /** Writes what is queued and stops the background thread; {@link #writeNow} still works. */
