@@ -48,6 +48,17 @@ class ReadDeadlinesTest {
         return new UpstreamRequest("GET", origin, "/", new Headers(), Body.empty());
     }
 
+    /** Sends a GET whose answer stalls after "first": the next read fails within the idle timeout plus a second. */
+    private static void stallsAfterFirstAndTimesOut(UpstreamClient client, Origin origin) throws Exception {
+        try (UpstreamResponse r = client.send(get(origin))) {
+            InputStream body = r.body();
+            assertThat(body.readNBytes(5)).asString(StandardCharsets.US_ASCII).isEqualTo("first");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> body.read(new byte[100])).isInstanceOf(SocketTimeoutException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE).isLessThan(IDLE.plusSeconds(1));
+        }
+    }
+
     @Test
     void aStalledBodyTimesOutAfterTheIdleTimeoutAndItsConnectionIsDropped() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
@@ -59,14 +70,7 @@ class ReadDeadlinesTest {
                     s.getOutputStream().flush();
                     release.await(10, TimeUnit.SECONDS);
                 })) {
-            UpstreamResponse r = client.send(get(server.origin()));
-            InputStream body = r.body();
-            assertThat(body.readNBytes(5)).asString(StandardCharsets.US_ASCII).isEqualTo("first");
-            long start = System.nanoTime();
-            assertThatThrownBy(() -> body.read(new byte[100])).isInstanceOf(SocketTimeoutException.class);
-            Duration waited = Duration.ofNanos(System.nanoTime() - start);
-            assertThat(waited).isGreaterThanOrEqualTo(IDLE).isLessThan(IDLE.plusSeconds(1));
-            r.close();
+            stallsAfterFirstAndTimesOut(client, server.origin());
             assertThat(client.idleConnections(server.origin())).isZero();
             assertThat(ReadDeadlines.watched()).isEqualTo(watchedBefore);
             release.countDown();
@@ -99,13 +103,7 @@ class ReadDeadlinesTest {
             }
             assertThat(ReadDeadlines.asleep()).as("the watchdog sleeps after %d quiet ms", quietFor).isTrue();
 
-            UpstreamResponse r = client.send(get(server.origin()));
-            InputStream body = r.body();
-            assertThat(body.readNBytes(5)).asString(StandardCharsets.US_ASCII).isEqualTo("first");
-            long start = System.nanoTime();
-            assertThatThrownBy(() -> body.read(new byte[100])).isInstanceOf(SocketTimeoutException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE).isLessThan(IDLE.plusSeconds(1));
-            r.close();
+            stallsAfterFirstAndTimesOut(client, server.origin());
             release.countDown();
         }
     }
@@ -136,13 +134,7 @@ class ReadDeadlinesTest {
         HttpsServer server = tlsServer(release);
         try (UpstreamClient client = client(TlsTrust.trusting(dir.resolve("ca.pem")))) {
             Origin origin = new Origin("https", "localhost", server.getAddress().getPort());
-            UpstreamResponse r = client.send(get(origin));
-            InputStream body = r.body();
-            assertThat(body.readNBytes(5)).asString(StandardCharsets.US_ASCII).isEqualTo("first");
-            long start = System.nanoTime();
-            assertThatThrownBy(() -> body.read(new byte[100])).isInstanceOf(SocketTimeoutException.class);
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(IDLE).isLessThan(IDLE.plusSeconds(1));
-            r.close();
+            stallsAfterFirstAndTimesOut(client, origin);
             assertThat(client.idleConnections(origin)).isZero();
         } finally {
             release.countDown();
