@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * {@value #ARM_AFTER_MILLIS} ms plus one {@value #TICK_MILLIS} ms tick of the call's start, or at
  * once after that.
  *
+ * <p>After {@value #QUIET_TICKS} ticks with no watch waiting or armed, the watchdog sleeps until
+ * the next {@link #start} wakes it (a volatile read per call while it is awake), so an idle
+ * gateway does not tick 50 times a second.
+ *
  * <p>Only for a request whose body has been read to its end, and only while the handler thread
  * does not use the connection. Where the connection is not one this class can watch (another
  * socket implementation) the watch does nothing.
@@ -55,6 +59,8 @@ public final class DisconnectWatchdog {
     /** How often the watchdog looks for watches to arm. */
     static final long TICK_MILLIS = 20;
     private static final long ARM_AFTER_NANOS = ARM_AFTER_MILLIS * 1_000_000;
+    /** Ticks with nothing to watch before the watchdog sleeps until the next watch. */
+    static final int QUIET_TICKS = 50;
 
     // a watch's life: PENDING -> ARMED -> FIRED (client gone), and STOPPED from any of them
     private static final int PENDING = 0;
@@ -69,6 +75,7 @@ public final class DisconnectWatchdog {
     /** Stopped watches whose keys wait for deregistration (the watchdog thread's own). */
     private static final Queue<Watch> DEREGISTERING = new ArrayDeque<>();
     private static volatile Selector selector;
+    private static volatile boolean asleep;
 
     private DisconnectWatchdog() {}
 
@@ -158,8 +165,17 @@ public final class DisconnectWatchdog {
         }
         Watch w = new Watch(channel, onGone);
         WAITING.add(w);
-        selector(); // the watchdog thread runs
+        Selector s = selector(); // the watchdog thread runs
+        if (asleep) { // read after the add: the watchdog either saw the watch or is woken here
+            asleep = false;
+            s.wakeup();
+        }
         return w;
+    }
+
+    /** Whether the watchdog sleeps until the next watch (tests). */
+    public static boolean asleep() {
+        return asleep;
     }
 
     private static Field channelField() {
@@ -192,9 +208,20 @@ public final class DisconnectWatchdog {
     }
 
     private static void run(Selector s) {
+        int quiet = 0;
         while (true) {
             try {
-                s.select(TICK_MILLIS);
+                quiet = WAITING.isEmpty() && s.keys().isEmpty() ? quiet + 1 : 0;
+                if (quiet >= QUIET_TICKS) {
+                    asleep = true;
+                    if (WAITING.isEmpty()) {
+                        s.select(); // until start() wakes it
+                    }
+                    asleep = false;
+                    quiet = 0;
+                } else {
+                    s.select(TICK_MILLIS);
+                }
                 for (SelectionKey key : s.selectedKeys()) {
                     if (key.isValid()) {
                         verdict((Watch) key.attachment(), key);

@@ -2,6 +2,7 @@ package dev.portcullis.plugins.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portcullis.kernel.server.DisconnectWatchdog;
 import dev.portcullis.kernel.testing.TestGateway;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,8 +26,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A client that hangs up while its provider is still thinking cancels the provider call, streamed
  * or not: the provider (a raw socket server that sees exactly when the gateway closes) is told
- * within a fraction of a second, not when it finally answers. And a client that stays is served
- * as before, on the same keep-alive connection.
+ * within a fraction of a second, not when it finally answers — also when the watchdog had gone to
+ * sleep for want of calls to watch. And a client that stays is served as before, on the same
+ * keep-alive connection.
  */
 class ClientDisconnectTest {
 
@@ -75,6 +77,20 @@ class ClientDisconnectTest {
     @Test
     void aStreamingClientLeavingBeforeTheFirstTokenClosesTheProviderConnection() throws Exception {
         assertLeavingCancels("hold", true);
+    }
+
+    @Test
+    void aClientLeavingIsNoticedAfterTheWatchdogFellAsleep() throws Exception {
+        HttpResponse<String> answered = HTTP.send(HttpRequest.newBuilder(gateway.uri("/v1/chat/completions")) // the watchdog runs
+                .POST(HttpRequest.BodyPublishers.ofString(body("ponder", false))).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answered.statusCode()).isEqualTo(200);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!DisconnectWatchdog.asleep() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(DisconnectWatchdog.asleep()).as("the watchdog sleeps when nothing is watched").isTrue();
+        assertLeavingCancels("hold", false);
     }
 
     @Test
