@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * One JSON line per request, written by a background thread ({@link BatchedWriter}) so request
  * threads never wait on the disk or the terminal. When the queue is full, lines are dropped and
- * counted rather than slowing traffic down. Never contains bodies, credentials or query strings (which can carry keys).
+ * counted rather than slowing traffic down. Never contains bodies, credentials or query strings
+ * (which can carry keys).
  */
 public final class AccessLog implements AutoCloseable {
 
