@@ -50,6 +50,12 @@ final class BatchedWriter<T> {
         this.writer = Thread.ofPlatform().daemon().name(threadName).start(() -> {
             long quiet = 0;
             while (true) {
+                // a whole interval first, whatever unparks it early (a late offer's wake-up), unless
+                // closing: lines queued meanwhile go out together, never as the thread starts
+                long until = System.nanoTime() + intervalNanos;
+                for (long left = intervalNanos; left > 0 && !closing; left = until - System.nanoTime()) {
+                    LockSupport.parkNanos(left);
+                }
                 boolean last = closing;
                 quiet = flush() ? 0 : quiet + intervalNanos;
                 if (last) {
@@ -62,11 +68,6 @@ final class BatchedWriter<T> {
                     }
                     asleep = false;
                     quiet = 0;
-                }
-                // a whole interval, whatever unparked it early (a late offer's wake-up), unless closing
-                long until = System.nanoTime() + intervalNanos;
-                for (long left = intervalNanos; left > 0 && !closing; left = until - System.nanoTime()) {
-                    LockSupport.parkNanos(left);
                 }
             }
         });
