@@ -135,7 +135,7 @@ thread_cpu_snapshot() { # pid file [names-file]
     tid=${t##*/}
     name=""
     [ -n "${3:-}" ] && name=$(awk -F'\t' -v id="$tid" '$1 == id { print $2; exit }' "$3")
-    [ -z "$name" ] && name=$(tr -d '\n' <"$t/comm" 2>/dev/null)
+    [ -z "$name" ] && { name=$(tr -d '\n' 2>/dev/null <"$t/comm") || continue; } # the thread may have ended
     awk -v name="$(sed 's/[0-9][0-9]*/#/g' <<<"$name")" \
       '{ sub(/^.*\) /, ""); print name "\t" $12 + $13 }' "$t/stat" 2>/dev/null || true
   done | awk -F'\t' '{ s[$1] += $2 } END { for (n in s) print n "\t" s[n] }' | sort >"$2"
