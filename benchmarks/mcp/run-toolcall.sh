@@ -9,6 +9,13 @@
 # the medians.
 #
 #   benchmarks/mcp/run-toolcall.sh      # env: CONCURRENCY=16 WARMUP=30 MEASURE=30 ROUNDS=3 ROUND_WARMUP=5 MCP_PEERS PORTCULLIS_DIST
+#   TARGET=floor-relay benchmarks/mcp/run-toolcall.sh   (or TARGET=floor-nio)
+#       the gateway's place taken by benchmarks/load/FloorProxy.java: bytes copied as they come, no
+#       HTTP, no policy (the bearer token travels unread), on two virtual threads per connection
+#       (relay) or by one event-loop thread (nio). What a proxy costs here before it does anything.
+#   TARGET=nginx benchmarks/mcp/run-toolcall.sh
+#       nginx as a plain reverse proxy in the gateway's place (one worker, upstream keepalive,
+#       proxy_buffering off so events pass as they come; no policy). Its CPU column is the worker's.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -64,7 +71,47 @@ routes:
       servers:
         - { name: everything, url: "http://127.0.0.1:$EV_PORT/mcp" }
 YAML
-start_gateway "$WORK/gateway.yaml" "http://127.0.0.1:$GW_PORT/mcp"
+TARGET=${TARGET:-portcullis}
+case $TARGET in
+  portcullis)
+    start_gateway "$WORK/gateway.yaml" "http://127.0.0.1:$GW_PORT/mcp"
+    THROUGH="through Portcullis (jwt HS256 + mcp-tbac)" ;;
+  floor-relay | floor-nio)
+    JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+    "${JAVA_HOME:+$JAVA_HOME/bin/}javac" -d "$WORK/classes" "$HERE/../load/FloorProxy.java" || die "FloorProxy.java does not compile"
+    ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} timeout "${PEER_LIFETIME:-900}" "$JAVA" -XX:+UseG1GC -Xmx256m -cp "$WORK/classes" \
+      FloorProxy "${TARGET#floor-}" "$GW_PORT" "$EV_PORT" > "$LOGS/$TARGET.log" 2>&1 &
+    GATEWAY_PID=$!
+    PIDS+=("$GATEWAY_PID")
+    wait_http "http://127.0.0.1:$GW_PORT/mcp" 30 || { cat "$LOGS/$TARGET.log" >&2; die "$TARGET did not start"; }
+    THROUGH="through FloorProxy ${TARGET#floor-} (no policy)" ;;
+  nginx)
+    mkdir -p "$WORK/nginx"
+    cat > "$WORK/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/body;
+  proxy_temp_path $WORK/nginx/proxy;
+  keepalive_requests 1000000;
+  upstream everything { server 127.0.0.1:$EV_PORT; keepalive 64; }
+  server {
+    listen 127.0.0.1:$GW_PORT;
+    location / { proxy_pass http://everything; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+NGINX
+    ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} timeout "${PEER_LIFETIME:-900}" nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx.conf" > "$LOGS/nginx.log" 2>&1 &
+    PIDS+=($!)
+    wait_http "http://127.0.0.1:$GW_PORT/mcp" 30 || { cat "$WORK/nginx/error.log" >&2; die "nginx did not start"; }
+    GATEWAY_PID=$(cat "$WORK/nginx/nginx.pid") # the master: ticks() adds its worker
+    THROUGH="through nginx (no policy)" ;;
+  *) die "TARGET is portcullis, floor-relay, floor-nio or nginx, not $TARGET" ;;
+esac
 DIRECT_URL="http://127.0.0.1:$EV_PORT/mcp"
 GATEWAY_URL="http://127.0.0.1:$GW_PORT/mcp"
 
@@ -98,11 +145,11 @@ for r in $(seq 1 "$ROUNDS"); do
   if [ $((r % 2)) = 1 ]; then D=$(measure direct); G=$(measure gateway); else G=$(measure gateway); D=$(measure direct); fi
   [ -n "$D" ] && [ -n "$G" ] || die "round $r: a load failed"
   echo "| round $r, direct (server-everything) | $(field "$D" rps) | $(field "$D" p50Ms) | $(field "$D" p99Ms) | $(field "$D" errors) | $(field "$D" serverCorePct) | |"
-  echo "| round $r, through Portcullis (jwt HS256 + mcp-tbac) | $(field "$G" rps) | $(field "$G" p50Ms) | $(field "$G" p99Ms) | $(field "$G" errors) | $(field "$G" serverCorePct) | $(field "$G" gatewayUsPerCall) |"
+  echo "| round $r, $THROUGH | $(field "$G" rps) | $(field "$G" p50Ms) | $(field "$G" p99Ms) | $(field "$G" errors) | $(field "$G" serverCorePct) | $(field "$G" gatewayUsPerCall) |"
   RATIOS+=("$(calc "$(field "$G" rps) / $(field "$D" rps)")")
   CPUS+=("$(field "$G" gatewayUsPerCall)")
   ERRORS=$((ERRORS + $(field "$D" errors) + $(field "$G" errors)))
 done
 echo
-echo "gateway / direct per round: ${RATIOS[*]} → median **$(median "${RATIOS[@]}")×**; gateway CPU per call (JVM utime+stime over each measured window): ${CPUS[*]} µs → median $(median "${CPUS[@]}") µs"
+echo "gateway / direct per round: ${RATIOS[*]} → median **$(median "${RATIOS[@]}")×**; gateway CPU per call (the proxy process's utime+stime over each measured window): ${CPUS[*]} µs → median $(median "${CPUS[@]}") µs"
 [ "$ERRORS" = 0 ] || { echo "errors during the run (KEEP_WORK=1 keeps $WORK)" >&2; exit 1; }
