@@ -7,12 +7,14 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 
 /**
- * The floor of a reverse proxy on the JVM, for benchmarks/load/run-proxy.sh (targets floor-vt and
- * floor-nio): the least a Java proxy must do to relay the benchmark's GET /ping, in two I/O models,
- * so that the gap between Portcullis and nginx splits into what the model costs and what the gateway
- * adds on top. Not a proxy anyone should run: it understands only what the benchmark sends.
+ * The floor of a reverse proxy on the JVM, for benchmarks/load/run-proxy.sh (targets floor-vt,
+ * floor-relay, floor-nio): the least a Java proxy must do to relay the benchmark's traffic, in
+ * three shapes, so that the gap between Portcullis and nginx splits into what the I/O model costs
+ * and what the gateway adds on top. Not a proxy anyone should run: it understands only what the
+ * benchmarks send. Run with the JDK's source launcher or compiled by the scripts; no dependencies.
  *
  * <pre>
  * java FloorProxy.java vt PORT UPSTREAM_PORT
@@ -36,7 +38,7 @@ public final class FloorProxy {
 
     private static final int REQUEST_BUFFER = 16 * 1024;
     private static final int RESPONSE_BUFFER = 64 * 1024;
-    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
 
     public static void main(String[] args) throws IOException {
         if (args.length != 3 || !(args[0].equals("vt") || args[0].equals("nio") || args[0].equals("relay"))) {
@@ -127,11 +129,7 @@ public final class FloorProxy {
         } catch (IOException e) {
             // one side went away
         } finally {
-            try {
-                to.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            closeQuietly(to);
         }
     }
 
@@ -202,16 +200,8 @@ public final class FloorProxy {
         }
 
         void close() {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-            try {
-                upstream.close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
+            closeQuietly(client);
+            closeQuietly(upstream);
         }
     }
 
@@ -226,11 +216,19 @@ public final class FloorProxy {
         }
     }
 
-    // ---- the little HTTP it reads -----------------------------------------------------------
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
 
     private static void noDelay(SocketChannel ch) throws IOException {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
+
+    // ---- the little HTTP vt reads -----------------------------------------------------------
 
     /** The index just past the blank line ending the head in b[0, position), or -1. */
     private static int headEnd(ByteBuffer b) {
