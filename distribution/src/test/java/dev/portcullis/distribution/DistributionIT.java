@@ -133,6 +133,20 @@ class DistributionIT {
         return new Result(p.exitValue(), out);
     }
 
+    /** {@link #run} with JAVA_OPTS set. */
+    static Result runWithJavaOpts(String javaOpts, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/portcullis").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("JAVA_OPTS", javaOpts);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out);
+    }
+
     record Result(int exit, String output) {}
 
     static void waitReady() throws Exception {
@@ -257,6 +271,32 @@ class DistributionIT {
         assertThat(logText()).contains("stopped");
         // conf/logging.properties: the background console handler with the gateway's line format
         assertThat(logText()).containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z INFO    \\[[^\\]]+\\] .*stopped");
+    }
+
+    @Test
+    @Order(8)
+    void aJarReplacedInPlaceGetsAFreshClassDataArchiveThatTheNextStartMaps() throws Exception {
+        String cdsLog = "-Xlog:cds=info,cds+dynamic=info";
+        assertThat(run("version").exit()).isZero(); // records the archive at exit, if no earlier run did
+        Path archive;
+        try (var files = Files.list(home.resolve("var/cds"))) {
+            archive = files.filter(f -> f.toString().endsWith(".jsa")).findFirst().orElseThrow();
+        }
+        assertThat(runWithJavaOpts(cdsLog, "version").output()).contains("Mapped dynamic region");
+
+        // an upgrade in place: a jar of lib/ changes under the archive
+        Path jar;
+        try (var files = Files.list(home.resolve("lib"))) {
+            jar = files.filter(f -> f.getFileName().toString().startsWith("portcullis-kernel-")).findFirst().orElseThrow();
+        }
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(archive).toMillis() + 60_000));
+
+        Result rerecording = runWithJavaOpts(cdsLog, "version");
+        assertThat(rerecording.exit()).isZero();
+        assertThat(rerecording.output()).doesNotContain("shared class paths mismatch");
+        Result next = runWithJavaOpts(cdsLog, "version");
+        assertThat(next.output()).contains("Mapped dynamic region").doesNotContain("Unable to use shared archive");
     }
 
     static void renamePluginId(Path source, Path target, String newId) throws IOException {
