@@ -14,6 +14,8 @@
 #                   proxy must do to relay this request: a virtual thread per connection
 #                   (Portcullis' model), two per connection copying bytes, or one event-loop thread
 #                   (nginx's); they split the gap to nginx into the I/O model's share and the gateway's
+#   floor-helidon   (not in the defaults) FloorHelidon.java: Helidon's web server with a handler that
+#                   relays over its own socket, no gateway: Helidon's share of the gateway's cost
 # For the proxies, the CPU time (utime+stime from /proc/PID/stat) of the proxy process (the
 # nginx worker; the whole Portcullis JVM, GC and JIT included) is read before and after the
 # measured run and divided by the requests served.
@@ -198,6 +200,16 @@ for t in $TARGETS; do
       measure "$t" "http://127.0.0.1:$GW_PORT/ping" "$started_pid" jvm
       stop "$started_pid"
       ;;
+    floor-helidon)
+      [ -x "$DIST/bin/portcullis" ] || die "floor-helidon runs on the distribution's lib/: build it first"
+      "$JAVAC" -cp "$DIST/lib/*" -d "$work/classes" "$here/FloorHelidon.java" || die "FloorHelidon.java does not compile"
+      "$JAVA" -XX:+UseG1GC -Xmx256m -cp "$work/classes:$DIST/lib/*" FloorHelidon "$GW_PORT" "$UPSTREAM_PORT" >"$work/$t.out" 2>&1 &
+      started_pid=$!
+      pids+=("$started_pid")
+      wait_http "http://127.0.0.1:$GW_PORT/ping" 30 "$started_pid" || { cat "$work/$t.out" >&2; die "$t did not answer on :$GW_PORT"; }
+      measure "$t" "http://127.0.0.1:$GW_PORT/ping" "$started_pid" jvm
+      stop "$started_pid"
+      ;;
     *) die "unknown target $t" ;;
   esac
 done
@@ -224,7 +236,7 @@ done
     printf '%-18s %10s %10s %10s %10s %14s %8s\n' $r
   done
   echo
-  for p in portcullis portcullis-nolog floor-vt floor-relay floor-nio; do
+  for p in portcullis portcullis-nolog floor-helidon floor-vt floor-relay floor-nio; do
     if [ -n "${rps_of[$p]:-}" ] && [ -n "${rps_of[nginx]:-}" ]; then
       awk -v p="$p" -v a="${rps_of[$p]}" -v b="${rps_of[nginx]}" -v ca="${cpu_of[$p]}" -v cb="${cpu_of[nginx]}" \
         'BEGIN { printf "%s/nginx: throughput %.2fx, CPU per request %.2fx%s\n", p, a / b, ca / cb,
