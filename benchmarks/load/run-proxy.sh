@@ -157,6 +157,18 @@ measure() {
   log "$name: $rps req/s, p50 ${p50}us, p99 ${p99}us, p99.9 ${p999}us, cpu ${cpu}us/req, errors $errs"
 }
 
+# Starts a floor proxy (a JVM with these arguments) on GW_PORT, measures it, stops it.
+measure_floor() { # target java-args...
+  local t=$1
+  shift
+  "$JAVA" -XX:+UseG1GC -Xmx256m "$@" >"$work/$t.out" 2>&1 &
+  started_pid=$!
+  pids+=("$started_pid")
+  wait_http "http://127.0.0.1:$GW_PORT/ping" 30 "$started_pid" || { cat "$work/$t.out" >&2; die "$t did not answer on :$GW_PORT"; }
+  measure "$t" "http://127.0.0.1:$GW_PORT/ping" "$started_pid" jvm
+  stop "$started_pid"
+}
+
 # --- run -----------------------------------------------------------------------------------------
 body='{"id":42,"status":"shipped","items":[{"sku":"A-1","qty":2},{"sku":"B-7","qty":1}]}'
 start_nginx upstream "  server {
@@ -193,22 +205,12 @@ for t in $TARGETS; do
       ;;
     floor-vt | floor-relay | floor-nio)
       [ -f "$work/classes/FloorProxy.class" ] || "$JAVAC" -d "$work/classes" "$here/FloorProxy.java" || die "FloorProxy.java does not compile"
-      "$JAVA" -XX:+UseG1GC -Xmx256m -cp "$work/classes" FloorProxy "${t#floor-}" "$GW_PORT" "$UPSTREAM_PORT" >"$work/$t.out" 2>&1 &
-      started_pid=$!
-      pids+=("$started_pid")
-      wait_http "http://127.0.0.1:$GW_PORT/ping" 30 "$started_pid" || { cat "$work/$t.out" >&2; die "$t did not answer on :$GW_PORT"; }
-      measure "$t" "http://127.0.0.1:$GW_PORT/ping" "$started_pid" jvm
-      stop "$started_pid"
+      measure_floor "$t" -cp "$work/classes" FloorProxy "${t#floor-}" "$GW_PORT" "$UPSTREAM_PORT"
       ;;
     floor-helidon)
       [ -x "$DIST/bin/portcullis" ] || die "floor-helidon runs on the distribution's lib/: build it first"
       "$JAVAC" -cp "$DIST/lib/*" -d "$work/classes" "$here/FloorHelidon.java" || die "FloorHelidon.java does not compile"
-      "$JAVA" -XX:+UseG1GC -Xmx256m -cp "$work/classes:$DIST/lib/*" FloorHelidon "$GW_PORT" "$UPSTREAM_PORT" >"$work/$t.out" 2>&1 &
-      started_pid=$!
-      pids+=("$started_pid")
-      wait_http "http://127.0.0.1:$GW_PORT/ping" 30 "$started_pid" || { cat "$work/$t.out" >&2; die "$t did not answer on :$GW_PORT"; }
-      measure "$t" "http://127.0.0.1:$GW_PORT/ping" "$started_pid" jvm
-      stop "$started_pid"
+      measure_floor "$t" -cp "$work/classes:$DIST/lib/*" FloorHelidon "$GW_PORT" "$UPSTREAM_PORT"
       ;;
     *) die "unknown target $t" ;;
   esac

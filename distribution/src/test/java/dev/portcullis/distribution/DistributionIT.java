@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,18 +123,9 @@ class DistributionIT {
     }
 
     static Result run(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(home.resolve("bin/portcullis").toString());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+        return runWithJavaOpts("", args);
     }
 
-    /** {@link #run} with JAVA_OPTS set. */
     static Result runWithJavaOpts(String javaOpts, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/portcullis").toString());
@@ -277,6 +269,7 @@ class DistributionIT {
     @Order(8)
     void aJarReplacedInPlaceGetsAFreshClassDataArchiveThatTheNextStartMaps() throws Exception {
         String cdsLog = "-Xlog:cds=info,cds+dynamic=info";
+        // the JVM's own log lines (-Xlog:cds) say whether the archive was mapped or refused
         assertThat(run("version").exit()).isZero(); // records the archive at exit, if no earlier run did
         Path archive;
         try (var files = Files.list(home.resolve("var/cds"))) {
@@ -289,7 +282,7 @@ class DistributionIT {
         try (var files = Files.list(home.resolve("lib"))) {
             jar = files.filter(f -> f.getFileName().toString().startsWith("portcullis-kernel-")).findFirst().orElseThrow();
         }
-        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(
                 Files.getLastModifiedTime(archive).toMillis() + 60_000));
 
         Result rerecording = runWithJavaOpts(cdsLog, "version");
