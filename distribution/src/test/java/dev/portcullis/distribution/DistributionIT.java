@@ -18,6 +18,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -123,16 +124,21 @@ class DistributionIT {
     }
 
     static Result run(String... args) throws Exception {
-        return runWithJavaOpts("", args);
+        return runWithEnv(Map.of(), args);
     }
 
     static Result runWithJavaOpts(String javaOpts, String... args) throws Exception {
+        return runWithEnv(Map.of("JAVA_OPTS", javaOpts), args);
+    }
+
+    static Result runWithEnv(Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/portcullis").toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("JAVA_OPTS", javaOpts);
+        pb.environment().put("JAVA_OPTS", "");
+        pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -290,6 +296,19 @@ class DistributionIT {
         assertThat(rerecording.output()).doesNotContain("shared class paths mismatch");
         Result next = runWithJavaOpts(cdsLog, "version");
         assertThat(next.output()).contains("Mapped dynamic region").doesNotContain("Unable to use shared archive");
+    }
+
+    @Test
+    @Order(9)
+    void portcullisCdsPutsTheClassDataArchiveWhereItPoints() throws Exception {
+        // the systemd unit points it into its cache directory: /opt is read-only there
+        Path archive = Files.createTempDirectory("portcullis-cache").resolve("cds/portcullis.jsa");
+        Map<String, String> env = Map.of("PORTCULLIS_CDS", archive.toString());
+        assertThat(runWithEnv(env, "version").exit()).isZero();
+        assertThat(archive).isRegularFile();
+        assertThat(Path.of(archive + ".lib")).isRegularFile();
+        Map<String, String> logged = Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", "-Xlog:cds=info,cds+dynamic=info");
+        assertThat(runWithEnv(logged, "version").output()).contains("Mapped dynamic region", archive.toString());
     }
 
     static void renamePluginId(Path source, Path target, String newId) throws IOException {

@@ -225,6 +225,9 @@ class DeployFilesIT {
         assertThat(seconds(stop.group(1))).isGreaterThan(30);
         assertThat(unit).containsPattern("(?m)^ExecReload=.*POST .*/api/reload$").containsPattern("(?m)^NoNewPrivileges=yes$")
                 .containsPattern("(?m)^ProtectSystem=strict$").containsPattern("(?m)^User=portcullis$");
+        // /opt is read-only under ProtectSystem=strict: the class-data archive goes to the cache directory
+        assertThat(unit).containsPattern("(?m)^CacheDirectory=portcullis$")
+                .containsPattern("(?m)^Environment=PORTCULLIS_CDS=/var/cache/portcullis/\\S+\\.jsa$");
 
         Path analyze = Path.of("/usr/bin/systemd-analyze");
         assumeTrue(Files.isExecutable(analyze), "systemd-analyze not installed: the unit's syntax was not checked");
