@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -17,19 +18,19 @@ import java.util.Arrays;
  * Helidon's share of the gateway, for benchmarks/load/run-proxy.sh (target floor-helidon): the
  * Helidon 4 web server Portcullis runs on (same HTTP/1.1 settings), with a handler that relays the
  * benchmark's GET /ping to the upstream over a socket of its own per client connection, reading
- * nothing but the status, Content-Type and Content-Length. Between benchmarks/load/FloorProxy.java
- * vt (no Helidon) and Portcullis (Helidon plus routing, policies, the upstream pool and response
- * copying), it splits the gateway's cost into Helidon's and Portcullis' own.
+ * nothing but the status, Content-Type and Content-Length (with FloorProxy's head parsing).
+ * Between FloorProxy vt (no Helidon) and Portcullis (Helidon plus routing, policies, the upstream
+ * pool and response copying), it splits the gateway's cost into Helidon's and Portcullis' own.
  *
  * <pre>
- * java -cp 'DIST/lib/*' FloorHelidon.java PORT UPSTREAM_PORT
+ * javac -cp 'DIST/lib/*' -d classes FloorProxy.java FloorHelidon.java
+ * java -cp 'classes:DIST/lib/*' FloorHelidon PORT UPSTREAM_PORT
  * </pre>
  *
  * Requests must have no body; answers must carry a Content-Length and fit in 64 KiB.
  */
 public final class FloorHelidon {
 
-    private static final byte[] CONTENT_LENGTH = "content-length:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONTENT_TYPE = "content-type:".getBytes(StandardCharsets.US_ASCII);
 
     private static int upstreamPort;
@@ -45,7 +46,7 @@ public final class FloorHelidon {
 
     public static void main(String[] args) {
         if (args.length != 2) {
-            System.err.println("usage: java -cp 'DIST/lib/*' FloorHelidon.java PORT UPSTREAM_PORT");
+            System.err.println("usage: java -cp 'classes:DIST/lib/*' FloorHelidon PORT UPSTREAM_PORT");
             System.exit(2);
         }
         upstreamPort = Integer.parseInt(args[1]);
@@ -68,13 +69,14 @@ public final class FloorHelidon {
             up.out.write(("GET " + req.path().rawPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
             up.out.flush();
-            int headEnd = up.readAnswer();
+            up.readAnswer();
+            int headEnd = FloorProxy.headEnd(up.buffer);
             res.status(Status.create(up.status()));
             String type = up.headerValue(CONTENT_TYPE, headEnd);
             if (type != null) {
                 res.header(HeaderNames.CONTENT_TYPE, type);
             }
-            res.send(Arrays.copyOfRange(up.buffer, headEnd, up.length));
+            res.send(Arrays.copyOfRange(up.buffer.array(), headEnd, up.buffer.position()));
         } catch (IOException | RuntimeException e) {
             UPSTREAM.remove();
             up.socket.close();
@@ -87,8 +89,7 @@ public final class FloorHelidon {
         final Socket socket;
         final InputStream in;
         final OutputStream out;
-        final byte[] buffer = new byte[64 * 1024];
-        int length;
+        final ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
 
         Upstream(Socket socket) throws IOException {
             socket.setTcpNoDelay(true);
@@ -97,64 +98,35 @@ public final class FloorHelidon {
             this.out = socket.getOutputStream();
         }
 
-        /** Reads one whole answer into the buffer; returns where its body starts. */
-        int readAnswer() throws IOException {
-            length = 0;
-            int headEnd = -1;
+        /** Reads one whole answer into the buffer (its head parsed by FloorProxy's helpers). */
+        void readAnswer() throws IOException {
+            buffer.clear();
             int total = -1;
-            while (total < 0 || length < total) {
-                int n = in.read(buffer, length, buffer.length - length);
-                if (n < 0 || length + n == buffer.length) {
+            while (total < 0 || buffer.position() < total) {
+                int n = in.read(buffer.array(), buffer.position(), buffer.remaining());
+                if (n < 0 || n == buffer.remaining()) {
                     throw new IOException("the upstream closed, or its answer is over 64 KiB");
                 }
-                length += n;
-                if (headEnd < 0 && (headEnd = headEnd()) >= 0) {
-                    String contentLength = headerValue(CONTENT_LENGTH, headEnd);
-                    if (contentLength == null) {
-                        throw new IOException("an answer without Content-Length");
-                    }
-                    total = headEnd + Integer.parseInt(contentLength);
-                }
+                buffer.position(buffer.position() + n);
+                total = total < 0 ? FloorProxy.messageLength(buffer) : total;
             }
-            return headEnd;
         }
 
         int status() {
-            return (buffer[9] - '0') * 100 + (buffer[10] - '0') * 10 + (buffer[11] - '0');
-        }
-
-        private int headEnd() {
-            for (int i = 3; i < length; i++) {
-                if (buffer[i] == '\n' && buffer[i - 1] == '\r' && buffer[i - 2] == '\n' && buffer[i - 3] == '\r') {
-                    return i + 1;
-                }
-            }
-            return -1;
+            return (buffer.get(9) - '0') * 100 + (buffer.get(10) - '0') * 10 + (buffer.get(11) - '0');
         }
 
         /** The trimmed value of the first header named {@code lowerName} (with its colon), or null. */
         String headerValue(byte[] lowerName, int headEnd) {
-            for (int line = 0; line < headEnd; ) {
-                int next = line;
-                while (buffer[next] != '\n') {
-                    next++;
-                }
-                if (next - line > lowerName.length && startsWithIgnoreCase(line, lowerName)) {
-                    return new String(buffer, line + lowerName.length, next - line - lowerName.length,
-                            StandardCharsets.US_ASCII).trim();
-                }
-                line = next + 1;
+            int at = FloorProxy.valueAt(buffer, headEnd, lowerName);
+            if (at < 0) {
+                return null;
             }
-            return null;
-        }
-
-        private boolean startsWithIgnoreCase(int at, byte[] lower) {
-            for (int i = 0; i < lower.length; i++) {
-                if (Character.toLowerCase(buffer[at + i]) != lower[i]) {
-                    return false;
-                }
+            int end = at;
+            while (buffer.get(end) != '\n') {
+                end++;
             }
-            return true;
+            return new String(buffer.array(), at, end - at, StandardCharsets.US_ASCII).trim();
         }
     }
 }

@@ -228,10 +228,10 @@ public final class FloorProxy {
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
     }
 
-    // ---- the little HTTP vt reads -----------------------------------------------------------
+    // ---- the little HTTP vt (and FloorHelidon) reads ---------------------------------------
 
     /** The index just past the blank line ending the head in b[0, position), or -1. */
-    private static int headEnd(ByteBuffer b) {
+    static int headEnd(ByteBuffer b) {
         for (int i = 3, n = b.position(); i < n; i++) {
             if (b.get(i) == '\n' && b.get(i - 1) == '\r' && b.get(i - 2) == '\n' && b.get(i - 3) == '\r') {
                 return i + 1;
@@ -241,30 +241,40 @@ public final class FloorProxy {
     }
 
     /** Head plus Content-Length of the response in b[0, position), or -1 while the head is incomplete. */
-    private static int messageLength(ByteBuffer b) {
+    static int messageLength(ByteBuffer b) {
         int end = headEnd(b);
         if (end < 0) {
             return -1;
         }
-        byte[] name = CONTENT_LENGTH;
-        for (int line = 0; line < end; ) {
+        int at = valueAt(b, end, CONTENT_LENGTH);
+        if (at < 0) {
+            throw new IllegalStateException("a response without Content-Length");
+        }
+        int length = 0;
+        for (byte c; (c = b.get(at)) != '\n'; at++) {
+            if (c >= '0' && c <= '9') {
+                length = length * 10 + (c - '0');
+            }
+        }
+        return end + length;
+    }
+
+    /**
+     * Where the value of the first header named {@code lowerName} (colon included) starts in the
+     * head b[0, headEnd), or -1; the value runs to the line's end.
+     */
+    static int valueAt(ByteBuffer b, int headEnd, byte[] lowerName) {
+        for (int line = 0; line < headEnd; ) {
             int next = line;
             while (b.get(next) != '\n') {
                 next++;
             }
-            if (next - line > name.length && startsWithIgnoreCase(b, line, name)) {
-                int length = 0;
-                for (int i = line + name.length; i < next; i++) {
-                    byte c = b.get(i);
-                    if (c >= '0' && c <= '9') {
-                        length = length * 10 + (c - '0');
-                    }
-                }
-                return end + length;
+            if (next - line > lowerName.length && startsWithIgnoreCase(b, line, lowerName)) {
+                return line + lowerName.length;
             }
             line = next + 1;
         }
-        throw new IllegalStateException("a response without Content-Length");
+        return -1;
     }
 
     private static boolean startsWithIgnoreCase(ByteBuffer b, int at, byte[] lower) {

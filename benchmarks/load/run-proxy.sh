@@ -209,7 +209,7 @@ for t in $TARGETS; do
       ;;
     floor-helidon)
       [ -x "$DIST/bin/portcullis" ] || die "floor-helidon runs on the distribution's lib/: build it first"
-      "$JAVAC" -cp "$DIST/lib/*" -d "$work/classes" "$here/FloorHelidon.java" || die "FloorHelidon.java does not compile"
+      "$JAVAC" -cp "$DIST/lib/*" -d "$work/classes" "$here/FloorProxy.java" "$here/FloorHelidon.java" || die "FloorHelidon.java does not compile"
       measure_floor "$t" -cp "$work/classes:$DIST/lib/*" FloorHelidon "$GW_PORT" "$UPSTREAM_PORT"
       ;;
     *) die "unknown target $t" ;;
