@@ -2,6 +2,9 @@
 # the time bound, CPU sampling, waits and nginx. Source it after setting SCRIPT (the name used in
 # messages); everything started in the background is recorded in `pids` and killed on exit.
 
+# shellcheck source=nginx-conf.sh
+. "$(dirname "${BASH_SOURCE[0]}")/nginx-conf.sh"
+
 die() { echo "$SCRIPT: $*" >&2; exit 1; }
 log() { echo "[$(date +%T)] $*" >&2; }
 
@@ -94,23 +97,7 @@ to_us() { awk -v v="$1" 'BEGIN {
 start_nginx() { # name http-block-body
   local conf="$work/$1.conf"
   mkdir -p "$work/$1"
-  cat >"$conf" <<NGINX_CONF
-worker_processes 1;
-daemon off;
-pid $work/$1/nginx.pid;
-error_log $work/$1/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $work/$1/body;
-  proxy_temp_path $work/$1/proxy;
-  fastcgi_temp_path $work/$1/fastcgi;
-  uwsgi_temp_path $work/$1/uwsgi;
-  scgi_temp_path $work/$1/scgi;
-  keepalive_requests 1000000;
-$2
-}
-NGINX_CONF
+  nginx_conf "$work/$1" "$2" >"$conf"
   "$NGINX" -e "$work/$1/error.log" -p "$work/$1" -c "$conf" >"$work/$1/stdout.log" 2>&1 &
   started_pid=$!
   pids+=("$started_pid")

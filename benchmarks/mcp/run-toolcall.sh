@@ -86,25 +86,14 @@ case $TARGET in
     wait_http "http://127.0.0.1:$GW_PORT/mcp" 30 || { cat "$LOGS/$TARGET.log" >&2; die "$TARGET did not start"; }
     THROUGH="through FloorProxy ${TARGET#floor-} (no policy)" ;;
   nginx)
+    # shellcheck source=../load/nginx-conf.sh
+    . "$HERE/../load/nginx-conf.sh"
     mkdir -p "$WORK/nginx"
-    cat > "$WORK/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/body;
-  proxy_temp_path $WORK/nginx/proxy;
-  keepalive_requests 1000000;
-  upstream everything { server 127.0.0.1:$EV_PORT; keepalive 64; }
+    nginx_conf "$WORK/nginx" "  upstream everything { server 127.0.0.1:$EV_PORT; keepalive 64; }
   server {
     listen 127.0.0.1:$GW_PORT;
-    location / { proxy_pass http://everything; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
-}
-NGINX
+    location / { proxy_pass http://everything; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering off; }
+  }" > "$WORK/nginx.conf"
     ${CLIENT_CPUS:+taskset -c "$CLIENT_CPUS"} timeout "${PEER_LIFETIME:-900}" nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx.conf" > "$LOGS/nginx.log" 2>&1 &
     PIDS+=($!)
     wait_http "http://127.0.0.1:$GW_PORT/mcp" 30 || { cat "$WORK/nginx/error.log" >&2; die "nginx did not start"; }
