@@ -48,6 +48,8 @@ class DistributionIT {
     static int adminPort;
     static Process gateway;
     static Path log;
+    /** JVM flags that log whether a class-data archive was mapped or refused, and why. */
+    static final String CDS_LOG = "-Xlog:cds=info,cds+dynamic=info";
 
     @BeforeAll
     static void unzipAndStart() throws Exception {
@@ -274,14 +276,13 @@ class DistributionIT {
     @Test
     @Order(8)
     void aJarReplacedInPlaceGetsAFreshClassDataArchiveThatTheNextStartMaps() throws Exception {
-        String cdsLog = "-Xlog:cds=info,cds+dynamic=info";
-        // the JVM's own log lines (-Xlog:cds) say whether the archive was mapped or refused
+        // the JVM's own log lines (CDS_LOG) say whether the archive was mapped or refused
         assertThat(run("version").exit()).isZero(); // records the archive at exit, if no earlier run did
         Path archive;
         try (var files = Files.list(home.resolve("var/cds"))) {
             archive = files.filter(f -> f.toString().endsWith(".jsa")).findFirst().orElseThrow();
         }
-        assertThat(runWithJavaOpts(cdsLog, "version").output()).contains("Mapped dynamic region");
+        assertThat(runWithJavaOpts(CDS_LOG, "version").output()).contains("Mapped dynamic region");
 
         // an upgrade in place: a jar of lib/ changes under the archive
         Path jar;
@@ -291,10 +292,10 @@ class DistributionIT {
         Files.setLastModifiedTime(jar, FileTime.fromMillis(
                 Files.getLastModifiedTime(archive).toMillis() + 60_000));
 
-        Result rerecording = runWithJavaOpts(cdsLog, "version");
+        Result rerecording = runWithJavaOpts(CDS_LOG, "version");
         assertThat(rerecording.exit()).isZero();
         assertThat(rerecording.output()).doesNotContain("shared class paths mismatch");
-        Result next = runWithJavaOpts(cdsLog, "version");
+        Result next = runWithJavaOpts(CDS_LOG, "version");
         assertThat(next.output()).contains("Mapped dynamic region").doesNotContain("Unable to use shared archive");
     }
 
@@ -307,7 +308,7 @@ class DistributionIT {
         assertThat(runWithEnv(env, "version").exit()).isZero();
         assertThat(archive).isRegularFile();
         assertThat(Path.of(archive + ".lib")).isRegularFile();
-        Map<String, String> logged = Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", "-Xlog:cds=info,cds+dynamic=info");
+        Map<String, String> logged = Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", CDS_LOG);
         assertThat(runWithEnv(logged, "version").output()).contains("Mapped dynamic region", archive.toString());
     }
 
