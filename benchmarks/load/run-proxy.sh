@@ -23,7 +23,8 @@
 # Environment (defaults): WARMUP (30) and DURATION (30) seconds, CONNECTIONS (64), THREADS (2),
 # DIST (distribution/target/portcullis), PORT_BASE (18080: uses 4 ports from there),
 # TARGETS ("direct nginx portcullis portcullis-nolog"), PORTCULLIS_JAVA_OPTS (extra JVM flags,
-# appended to bin/portcullis's defaults), RESULTS (results/<date>-proxy.txt), JFR_DIR (when set,
+# appended to bin/portcullis's defaults), FLOOR_JAVA_OPTS (extra JVM flags of the floor proxies,
+# e.g. a profiler agent to compare with Portcullis'), RESULTS (results/<date>-proxy.txt), JFR_DIR (when set,
 # each Portcullis run records a JFR profile of its measured window there, <target>.jfr; read it
 # with `jfr view hot-methods FILE`. Profiling costs a little CPU: take numbers from runs without),
 # JFR_SETTINGS (profile: a .jfc file or a JDK setting name; `jfr configure --input profile
@@ -161,7 +162,8 @@ measure() {
 measure_floor() { # target java-args...
   local t=$1
   shift
-  "$JAVA" -XX:+UseG1GC -Xmx256m "$@" >"$work/$t.out" 2>&1 &
+  # shellcheck disable=SC2086 # FLOOR_JAVA_OPTS holds several flags
+  "$JAVA" -XX:+UseG1GC -Xmx256m ${FLOOR_JAVA_OPTS:-} "$@" >"$work/$t.out" 2>&1 &
   started_pid=$!
   pids+=("$started_pid")
   wait_http "http://127.0.0.1:$GW_PORT/ping" 30 "$started_pid" || { cat "$work/$t.out" >&2; die "$t did not answer on :$GW_PORT"; }
