@@ -27,9 +27,11 @@ public final class HopByHop {
     /**
      * Removes from {@code headers} every header named in {@code connectionValue} (the value of a
      * {@code Connection} header, a comma-separated token list), except the {@code close} and
-     * {@code keep-alive} options which name no header.
+     * {@code keep-alive} options which name no header. Returns whether the value has the
+     * {@code close} option.
      */
-    public static void removeNamedIn(String connectionValue, Headers headers) {
+    public static boolean removeNamedIn(String connectionValue, Headers headers) {
+        boolean close = false;
         int i = 0;
         int n = connectionValue.length();
         while (i < n) {
@@ -43,13 +45,13 @@ public final class HopByHop {
             while (e > s && connectionValue.charAt(e - 1) <= ' ') {
                 e--;
             }
-            if (e > s) {
-                String token = connectionValue.substring(s, e);
-                if (!token.equalsIgnoreCase("keep-alive") && !token.equalsIgnoreCase("close")) {
-                    headers.remove(token);
-                }
+            if (e - s == 5 && connectionValue.regionMatches(true, s, "close", 0, 5)) {
+                close = true;
+            } else if (e > s && !(e - s == 10 && connectionValue.regionMatches(true, s, "keep-alive", 0, 10))) {
+                headers.remove(connectionValue.substring(s, e));
             }
             i = end + 1;
         }
+        return close;
     }
 }

@@ -130,7 +130,9 @@ public final class GatewayHandler implements Handler {
                 ex.span(span);
             }
             // checked here rather than by the listener, so the 413 comes in the route's protocol
-            Response response = req.headers().contentLength().orElse(0) > maxRequestBody
+            long declaredLength = req.headers().contentLength().orElse(-1);
+            boolean bodyDeclared = declaredLength > 0 || req.headers().contains(HeaderNames.TRANSFER_ENCODING);
+            Response response = declaredLength > maxRequestBody
                     ? route.chain().render(ex, Failure.of(413, "body-too-large", "Payload too large",
                             "the request body is larger than the gateway accepts (" + maxRequestBody + " bytes)"))
                     : route.chain().execute(ex);
@@ -148,13 +150,13 @@ public final class GatewayHandler implements Handler {
             }
             List<StreamHook> hooks = response.isEventStream() || response.body().events() != null
                     ? route.chain().streamHooks(ex) : List.of();
-            boolean close = declaresBody(req) && (view.bodyUnread() || response.status() >= 400);
+            boolean close = bodyDeclared && (view.bodyUnread() || response.status() >= 400);
             if (close) {
                 // The request body may not have been read to its end: say so, rather than let the
                 // client send its next request into the rest of this one.
                 res.header(HeaderValues.CONNECTION_CLOSE);
             }
-            close |= clientAskedToClose(req);
+            close |= view.connectionClose();
             ResponseWriter.Outcome out = ResponseWriter.write(response, res, requestId, hooks, head);
             String outcome = null;
             if (out.clientGone()) {
@@ -184,7 +186,7 @@ public final class GatewayHandler implements Handler {
                 throw new UncheckedIOException(new java.io.IOException("upstream failed mid-body; aborting the response"));
             }
             if (close) {
-                if (declaresBody(req)) {
+                if (bodyDeclared) {
                     linger(req, view::rawBody);
                 }
                 closeConnection(res);

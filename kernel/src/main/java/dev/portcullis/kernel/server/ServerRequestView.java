@@ -27,6 +27,8 @@ public final class ServerRequestView implements Request {
     private final String rawPath;
     private final String host;
     private final Headers headers;
+    /** The client's Connection header has the {@code close} option. */
+    private boolean connectionClose;
     private final long maxBody;
     private Map<String, String> pathParams = Map.of();
     private Map<String, List<String>> queryParams;
@@ -48,7 +50,7 @@ public final class ServerRequestView implements Request {
         this.host = hostOf(req.authority());
     }
 
-    private static Headers copyHeaders(ServerRequest req) {
+    private Headers copyHeaders(ServerRequest req) {
         Headers h = new Headers(req.headers().size() + 4);
         String connection = null;
         for (Header header : req.headers()) {
@@ -71,7 +73,7 @@ public final class ServerRequestView implements Request {
             }
         }
         if (connection != null) {
-            HopByHop.removeNamedIn(connection, h);
+            connectionClose = HopByHop.removeNamedIn(connection, h);
         }
         return h;
     }
@@ -194,6 +196,11 @@ public final class ServerRequestView implements Request {
     public String clientIp() {
         InetSocketAddress a = remoteAddress();
         return a == null || a.getAddress() == null ? "" : a.getAddress().getHostAddress();
+    }
+
+    /** Whether the client asked to close the connection after this request ({@code Connection: close}). */
+    public boolean connectionClose() {
+        return connectionClose;
     }
 
     /** Whether the client sent a body that nobody read (it must be drained or the connection closed). */

@@ -262,6 +262,18 @@ class ProxyTest {
         }
     }
 
+    @Test
+    void aCloseOptionAmongOtherConnectionTokensClosesTheConnectionAfterTheResponse() throws Exception {
+        // RFC 9112 §9.6: "close" is one option of the Connection list, wherever it stands in it
+        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /api/hello HTTP/1.1\r\nHost: x\r\nX-Trace: 1\r\nConnection: X-Trace, close\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(all).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+        }
+    }
+
     static String rawRequest(String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", gateway.port())) {
             s.setSoTimeout(5000);
