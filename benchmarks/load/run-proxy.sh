@@ -8,6 +8,9 @@
 # Targets, each warmed up with the same load and then measured with `wrk --latency`:
 #   direct          wrk -> nginx upstream (the ceiling for this machine)
 #   nginx           wrk -> nginx reverse proxy (1 worker, keepalive 64) -> upstream
+#   nginx-gw        (not in the defaults) the same nginx doing the header work Portcullis does on
+#                   every request: X-Forwarded-For/-Proto/-Host, a request id upstream (X-Request-Id,
+#                   X-Correlation-Id) and back to the client
 #   portcullis      wrk -> Portcullis (one http route, access log to a file) -> upstream
 #   portcullis-nolog  the same with the access log disabled
 #   floor-vt, floor-relay, floor-nio  (not in the defaults) FloorProxy.java, the least a JVM
@@ -21,7 +24,7 @@
 # measured run and divided by the requests served.
 #
 # Environment (defaults): WARMUP (30) and DURATION (30) seconds, CONNECTIONS (64), THREADS (2),
-# DIST (distribution/target/portcullis), PORT_BASE (18080: uses 4 ports from there),
+# DIST (distribution/target/portcullis), PORT_BASE (18080: uses 5 ports from there),
 # TARGETS ("direct nginx portcullis portcullis-nolog"), PORTCULLIS_JAVA_OPTS (extra JVM flags,
 # appended to bin/portcullis's defaults), FLOOR_JAVA_OPTS (extra JVM flags of the floor proxies,
 # e.g. a profiler agent to compare with Portcullis'), RESULTS (results/<date>-proxy.txt), JFR_DIR (when set,
@@ -49,6 +52,7 @@ UPSTREAM_PORT=$PORT_BASE
 NGINX_PORT=$((PORT_BASE + 1))
 GW_PORT=$((PORT_BASE + 2))
 GW_ADMIN_PORT=$((PORT_BASE + 3))
+NGINX_GW_PORT=$((PORT_BASE + 4))
 
 SCRIPT=run-proxy
 # shellcheck source=lib.sh
@@ -60,7 +64,7 @@ require_tools wrk nginx curl
 esac
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAVAC="${JAVA_HOME:+$JAVA_HOME/bin/}javac"
-require_free_ports $UPSTREAM_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT
+require_free_ports $UPSTREAM_PORT $NGINX_PORT $GW_PORT $GW_ADMIN_PORT $NGINX_GW_PORT
 n_targets=$(wc -w <<<"$TARGETS")
 start_run $(( n_targets * (WARMUP + DURATION + 60) + 60 ))
 
@@ -185,6 +189,20 @@ start_nginx proxy "  upstream up { server 127.0.0.1:$UPSTREAM_PORT; keepalive 64
       proxy_http_version 1.1;
       proxy_set_header Connection \"\";
     }
+  }
+  server {
+    listen 127.0.0.1:$NGINX_GW_PORT;
+    location / {
+      proxy_pass http://up;
+      proxy_http_version 1.1;
+      proxy_set_header Connection \"\";
+      proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto \$scheme;
+      proxy_set_header X-Forwarded-Host \$http_host;
+      proxy_set_header X-Request-Id \$request_id;
+      proxy_set_header X-Correlation-Id \$request_id;
+      add_header X-Request-Id \$request_id always;
+    }
   }"
 nx_master=$started_pid
 wait_http "http://127.0.0.1:$UPSTREAM_PORT/ping" 10 || die "nginx upstream did not start: $(cat "$work/upstream/error.log")"
@@ -196,6 +214,7 @@ for t in $TARGETS; do
   case $t in
     direct) measure direct "http://127.0.0.1:$UPSTREAM_PORT/ping" - ;;
     nginx) measure nginx "http://127.0.0.1:$NGINX_PORT/ping" "$nx_worker" ;;
+    nginx-gw) measure nginx-gw "http://127.0.0.1:$NGINX_GW_PORT/ping" "$nx_worker" ;;
     portcullis | portcullis-nolog)
       mode=file; [ "$t" = portcullis-nolog ] && mode=off
       log "$t: starting Portcullis"
@@ -240,11 +259,17 @@ done
     printf '%-18s %10s %10s %10s %10s %14s %8s\n' $r
   done
   echo
-  for p in portcullis portcullis-nolog floor-helidon floor-vt floor-relay floor-nio; do
+  for p in nginx-gw portcullis portcullis-nolog floor-helidon floor-vt floor-relay floor-nio; do
     if [ -n "${rps_of[$p]:-}" ] && [ -n "${rps_of[nginx]:-}" ]; then
       awk -v p="$p" -v a="${rps_of[$p]}" -v b="${rps_of[nginx]}" -v ca="${cpu_of[$p]}" -v cb="${cpu_of[nginx]}" \
         'BEGIN { printf "%s/nginx: throughput %.2fx, CPU per request %.2fx%s\n", p, a / b, ca / cb,
                  p ~ /^portcullis/ ? " (issue [7/8] target: throughput >= 1x at <= 30 us CPU/request)" : "" }'
+    fi
+  done
+  for p in portcullis portcullis-nolog; do
+    if [ -n "${rps_of[$p]:-}" ] && [ -n "${rps_of[nginx-gw]:-}" ]; then
+      awk -v p="$p" -v a="${rps_of[$p]}" -v b="${rps_of[nginx-gw]}" -v ca="${cpu_of[$p]}" -v cb="${cpu_of[nginx-gw]}" \
+        'BEGIN { printf "%s/nginx-gw: throughput %.2fx, CPU per request %.2fx (the same header work on both)\n", p, a / b, ca / cb }'
     fi
   done
   echo
