@@ -244,33 +244,32 @@ class ProxyTest {
     void aChunkedResponseToAClientThatAskedToCloseEndsWithItsLastChunk() throws Exception {
         // the connection closes after the response, but only once the terminating chunk is out:
         // without it the client cannot tell a complete body from a cut one
-        try (Socket s = new Socket("127.0.0.1", gateway.port())) {
-            s.setSoTimeout(5000);
-            s.getOutputStream().write("GET /api/chunked HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(all).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked")
-                    .containsIgnoringCase("connection: close").endsWith("\r\n0\r\n\r\n");
-            StringBuilder body = new StringBuilder();
-            int at = all.indexOf("\r\n\r\n") + 4;
-            for (int size; (size = Integer.parseInt(all.substring(at, all.indexOf("\r\n", at)), 16)) > 0; ) {
-                at = all.indexOf("\r\n", at) + 2;
-                body.append(all, at, at + size);
-                at += size + 2;
-            }
-            assertThat(body).hasToString("part one;part two");
+        String all = untilClosed("GET /api/chunked HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertThat(all).startsWith("HTTP/1.1 200").containsIgnoringCase("transfer-encoding: chunked")
+                .containsIgnoringCase("connection: close").endsWith("\r\n0\r\n\r\n");
+        StringBuilder body = new StringBuilder();
+        int at = all.indexOf("\r\n\r\n") + 4;
+        for (int size; (size = Integer.parseInt(all.substring(at, all.indexOf("\r\n", at)), 16)) > 0; ) {
+            at = all.indexOf("\r\n", at) + 2;
+            body.append(all, at, at + size);
+            at += size + 2;
         }
+        assertThat(body).hasToString("part one;part two");
     }
 
     @Test
     void aCloseOptionAmongOtherConnectionTokensClosesTheConnectionAfterTheResponse() throws Exception {
         // RFC 9112 §9.6: "close" is one option of the Connection list, wherever it stands in it
+        String all = untilClosed("GET /api/hello HTTP/1.1\r\nHost: x\r\nX-Trace: 1\r\nConnection: X-Trace, close\r\n\r\n");
+        assertThat(all).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+    }
+
+    /** Everything the gateway sends for {@code request} until it closes the connection (a read timeout fails). */
+    static String untilClosed(String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", gateway.port())) {
             s.setSoTimeout(5000);
-            s.getOutputStream().write("GET /api/hello HTTP/1.1\r\nHost: x\r\nX-Trace: 1\r\nConnection: X-Trace, close\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            assertThat(all).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close");
+            s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
         }
     }
 
