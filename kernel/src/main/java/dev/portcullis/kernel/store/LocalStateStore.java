@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.LongSupplier;
 
 /**
@@ -21,7 +19,8 @@ import java.util.function.LongSupplier;
  * <p>Entries are immutable and replaced with per-key atomic {@code compute} calls on a bounded
  * Caffeine map: no global lock, and the critical section is a few arithmetic operations. Every
  * entry carries its own deadline; expired entries are treated as absent at once and dropped by
- * Caffeine in the background, and at most {@code maxKeys} are kept (evicting a key resets it).
+ * Caffeine's upkeep as later calls pass, and at most {@code maxKeys} are kept (evicting a key
+ * resets it).
  *
  * <p>A key holds one kind of entry; using it as another kind throws {@link IllegalStateException}
  * (values excepted: {@link #putValue} overwrites whatever was there).
@@ -38,18 +37,11 @@ public final class LocalStateStore implements StateStore {
 
     /** A store of at most {@code maxKeys} keys on the system clock. */
     public LocalStateStore(int maxKeys) {
-        this(maxKeys, System::nanoTime, ForkJoinPool.commonPool());
+        this(maxKeys, System::nanoTime);
     }
 
-    /**
-     * A store on the given monotonic clock in nanoseconds (tests move it by hand); cache upkeep
-     * runs on the calling threads so that it follows the clock deterministically.
-     */
+    /** A store on the given monotonic clock in nanoseconds (tests move it by hand). */
     public LocalStateStore(int maxKeys, LongSupplier nanoTime) {
-        this(maxKeys, nanoTime, Runnable::run);
-    }
-
-    private LocalStateStore(int maxKeys, LongSupplier nanoTime, Executor maintenance) {
         if (maxKeys <= 0) {
             throw new IllegalArgumentException("maxKeys must be positive");
         }
@@ -58,7 +50,10 @@ public final class LocalStateStore implements StateStore {
                 .maximumSize(maxKeys)
                 .expireAfter(new DeadlineExpiry())
                 .ticker(nanoTime::getAsLong)
-                .executor(maintenance)
+                // Upkeep (expiry, eviction) on the calling thread. Handed to the common pool,
+                // nearly every write woke one of its parked threads: a futex wake and two context
+                // switches per rate-limited request, more than the upkeep itself costs.
+                .executor(Runnable::run)
                 .build();
         this.map = cache.asMap();
     }
