@@ -312,6 +312,24 @@ class DistributionIT {
         assertThat(runWithEnv(logged, "version").output()).contains("Mapped dynamic region", archive.toString());
     }
 
+    @Test
+    @Order(10)
+    void aNativeAgentStartsWithoutRecordingAnArchiveAndStillMapsOne() throws Exception {
+        // JDWP, the debugger every JDK ships, is a native agent: with one loaded the JVM refuses to
+        // record an archive, and used to refuse to start ("CDS dumping does not support native JVMTI agent")
+        String debugger = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0";
+        Path archive = Files.createTempDirectory("portcullis-cache").resolve("cds/portcullis.jsa");
+        Result first = runWithEnv(Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", debugger), "version");
+        assertThat(first.exit()).as(first.output()).isZero();
+        assertThat(first.output()).contains("Listening for transport dt_socket");
+        assertThat(archive).doesNotExist();
+
+        assertThat(runWithEnv(Map.of("PORTCULLIS_CDS", archive.toString()), "version").exit()).isZero(); // records it
+        Result mapped = runWithEnv(Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", debugger + " " + CDS_LOG), "version");
+        assertThat(mapped.exit()).as(mapped.output()).isZero();
+        assertThat(mapped.output()).contains("Mapped dynamic region");
+    }
+
     static void renamePluginId(Path source, Path target, String newId) throws IOException {
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(source));
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
