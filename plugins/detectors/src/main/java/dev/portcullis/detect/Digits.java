@@ -25,18 +25,25 @@ final class Digits {
         this.next = next;
     }
 
+    /**
+     * The first position of each digit in the String scanned last. The four number-shaped
+     * detectors of a rule scan the same value one after the other; they share its ten searches.
+     * Strings are immutable, so the same object has the same digits.
+     */
+    private record FirstDigits(String text, int[] next) {}
+
+    private static volatile FirstDigits last;
+
     /** The digits of {@code text}, or {@code null} if it holds none (the common case). */
     static Digits of(CharSequence text) {
         int n = text.length();
         if (text instanceof String s) {
-            int[] next = new int[10];
-            int first = n;
-            for (int d = 0; d < 10; d++) {
-                int p = s.indexOf('0' + d);
-                next[d] = p = p < 0 ? n : p;
-                first = Math.min(first, p);
+            FirstDigits known = last;
+            if (known == null || known.text != s) {
+                known = new FirstDigits(s, firstDigits(s));
+                last = known;
             }
-            return first == n ? null : new Digits(text, s, next);
+            return known.next == null ? null : new Digits(text, s, known.next.clone());
         }
         for (int i = 0; i < n; i++) {
             if (Chars.isDigit(text.charAt(i))) {
@@ -44,6 +51,19 @@ final class Digits {
             }
         }
         return null;
+    }
+
+    /** Where each digit first occurs in {@code s} ({@code s.length()} if never), or null if none does. */
+    private static int[] firstDigits(String s) {
+        int n = s.length();
+        int[] next = new int[10];
+        int first = n;
+        for (int d = 0; d < 10; d++) {
+            int p = s.indexOf('0' + d);
+            next[d] = p = p < 0 ? n : p;
+            first = Math.min(first, p);
+        }
+        return first == n ? null : next;
     }
 
     /**

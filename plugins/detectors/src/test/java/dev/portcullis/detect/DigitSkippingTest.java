@@ -49,6 +49,24 @@ class DigitSkippingTest {
     }
 
     @Test
+    void detectorsTakingTurnsOnTextsShareNothingButTheSameString() {
+        // Digits remembers the digit positions of the String scanned last: only that very object
+        // may reuse them, whatever the detectors and texts scanned in between
+        String card = PROSE + "4111 1111 1111 1111";
+        String phone = "+44 20 7946 0958 " + PROSE;
+        String none = PROSE + PROSE;
+        for (int round = 0; round < 3; round++) {
+            assertThat(scan(new PaymentCardDetector(), card)).containsExactly("4111 1111 1111 1111");
+            assertThat(scan(new PhoneDetector(), phone)).containsExactly("+44 20 7946 0958");
+            assertThat(scan(new PhoneDetector(), none)).isEmpty();
+            assertThat(scan(new PaymentCardDetector(), card)).containsExactly("4111 1111 1111 1111");
+            assertThat(scan(new UsSsnDetector(), card)).isEmpty();
+            assertThat(scan(new PhoneDetector(), new String(phone))).containsExactly("+44 20 7946 0958");
+            assertThat(scan(new PaymentCardDetector(), new String(none))).isEmpty();
+        }
+    }
+
+    @Test
     void openersAndPunctuationAroundTheDigits() {
         assertThat(found(new PhoneDetector(), "call:+14155552671, or (+1 415 555 2671); ((415) 555-2671)."))
                 .containsExactly("+14155552671", "+1 415 555 2671", "(415) 555-2671");
