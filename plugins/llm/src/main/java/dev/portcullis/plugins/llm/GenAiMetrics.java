@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,7 +19,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class GenAiMetrics {
 
+    /**
+     * Tag sets remembered with their meters, at most this many: beyond it (a provider naming a new
+     * model in every answer) meters are looked up per call, as the registry holds them anyway.
+     */
+    private static final int MAX_REMEMBERED = 1024;
+
     private final MeterRegistry registry;
+    /** Building the tags and finding the meters in the registry cost about a µs per call. */
+    private final ConcurrentHashMap<Key, Meters> meters = new ConcurrentHashMap<>();
+
+    /** {@code tokens}: the call records its token usage (an answer with usage, no error). */
+    private record Key(Provider provider, String requestModel, String responseModel, String errorType, boolean tokens) {}
+
+    /** A call's meters; the token summaries only when it records tokens. */
+    private record Meters(Timer duration, DistributionSummary input, DistributionSummary output) {}
 
     GenAiMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -28,21 +43,36 @@ final class GenAiMetrics {
         if (registry == null) {
             return;
         }
+        Key key = new Key(provider, requestModel, responseModel, errorType, usage != null && errorType == null);
+        Meters m = meters.get(key);
+        if (m == null) {
+            m = register(key);
+            if (meters.size() < MAX_REMEMBERED) {
+                meters.putIfAbsent(key, m);
+            }
+        }
+        m.duration().record(nanos, TimeUnit.NANOSECONDS);
+        if (key.tokens()) {
+            m.input().record(usage.inputTokens());
+            m.output().record(usage.outputTokens());
+        }
+    }
+
+    private Meters register(Key key) {
+        Provider provider = key.provider();
         Tags tags = Tags.of("gen_ai.operation.name", "chat",
                 "gen_ai.provider.name", provider == null ? "none" : provider.adapter.type(),
                 "portcullis.llm.provider", provider == null ? "none" : provider.name,
-                "gen_ai.request.model", requestModel,
-                "gen_ai.response.model", responseModel == null ? "unknown" : responseModel);
-        Timer.builder("gen_ai.client.operation.duration")
+                "gen_ai.request.model", key.requestModel(),
+                "gen_ai.response.model", key.responseModel() == null ? "unknown" : key.responseModel());
+        Timer duration = Timer.builder("gen_ai.client.operation.duration")
                 .description("Duration of GenAI client operations")
                 // Prometheus wants one tag key set per name: success is error.type "none"
-                .tags(tags.and("error.type", errorType == null ? "none" : errorType))
-                .register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
-        if (usage != null && errorType == null) {
-            tokens(tags, "input").record(usage.inputTokens());
-            tokens(tags, "output").record(usage.outputTokens());
-        }
+                .tags(tags.and("error.type", key.errorType() == null ? "none" : key.errorType()))
+                .register(registry);
+        return key.tokens()
+                ? new Meters(duration, tokens(tags, "input"), tokens(tags, "output"))
+                : new Meters(duration, null, null);
     }
 
     /** Time from the request to the first streamed content, failovers included. */
