@@ -60,6 +60,7 @@ public final class ProfileBuckets {
         boolean java = false;
         String kernel = null;
         String deepestOwn = null;
+        boolean portcullis = false;
         boolean floor = false;
         boolean poller = false;
         boolean scheduler = false;
@@ -75,6 +76,7 @@ public final class ProfileBuckets {
             }
             if (f.startsWith("dev/portcullis/") || f.startsWith("io/helidon/")) {
                 deepestOwn = f;
+                portcullis |= f.startsWith("dev/portcullis/");
             } else if (f.startsWith("Floor")) {
                 floor = true;
             }
@@ -92,10 +94,6 @@ public final class ProfileBuckets {
             return "floor proxy's handler";
         }
         if (deepestOwn != null) {
-            boolean portcullis = false;
-            for (String f : frames) {
-                portcullis |= f.startsWith("dev/portcullis/");
-            }
             return !portcullis ? "Helidon"
                     : deepestOwn.startsWith("io/helidon/") ? "Helidon, called by Portcullis" : "Portcullis";
         }
