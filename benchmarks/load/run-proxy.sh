@@ -241,6 +241,11 @@ load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- report --------------------------------------------------------------------------------------
 declare -A rps_of cpu_of
+ratio() { # target reference note: one line comparing two measured targets, if both ran
+  [ -n "${rps_of[$1]:-}" ] && [ -n "${rps_of[$2]:-}" ] || return 0
+  awk -v p="$1" -v r="$2" -v a="${rps_of[$1]}" -v b="${rps_of[$2]}" -v ca="${cpu_of[$1]}" -v cb="${cpu_of[$2]}" -v note="$3" \
+    'BEGIN { printf "%s/%s: throughput %.2fx, CPU per request %.2fx%s\n", p, r, a / b, ca / cb, note }'
+}
 for r in "${rows[@]}"; do
   read -r name rps _ _ _ cpu _ <<<"$r"
   rps_of[$name]=$rps
@@ -259,18 +264,12 @@ done
     printf '%-18s %10s %10s %10s %10s %14s %8s\n' $r
   done
   echo
-  for p in nginx-gw portcullis portcullis-nolog floor-helidon floor-vt floor-relay floor-nio; do
-    if [ -n "${rps_of[$p]:-}" ] && [ -n "${rps_of[nginx]:-}" ]; then
-      awk -v p="$p" -v a="${rps_of[$p]}" -v b="${rps_of[nginx]}" -v ca="${cpu_of[$p]}" -v cb="${cpu_of[nginx]}" \
-        'BEGIN { printf "%s/nginx: throughput %.2fx, CPU per request %.2fx%s\n", p, a / b, ca / cb,
-                 p ~ /^portcullis/ ? " (issue [7/8] target: throughput >= 1x at <= 30 us CPU/request)" : "" }'
-    fi
+  for p in nginx-gw floor-helidon floor-vt floor-relay floor-nio; do
+    ratio "$p" nginx ""
   done
   for p in portcullis portcullis-nolog; do
-    if [ -n "${rps_of[$p]:-}" ] && [ -n "${rps_of[nginx-gw]:-}" ]; then
-      awk -v p="$p" -v a="${rps_of[$p]}" -v b="${rps_of[nginx-gw]}" -v ca="${cpu_of[$p]}" -v cb="${cpu_of[nginx-gw]}" \
-        'BEGIN { printf "%s/nginx-gw: throughput %.2fx, CPU per request %.2fx (the same header work on both)\n", p, a / b, ca / cb }'
-    fi
+    ratio "$p" nginx " (issue [7/8] target: throughput >= 1x at <= 30 us CPU/request)"
+    ratio "$p" nginx-gw " (the same header work on both)"
   done
   echo
   cat "$threads"
