@@ -36,7 +36,6 @@ final class Digits {
 
     /** The digits of {@code text}, or {@code null} if it holds none (the common case). */
     static Digits of(CharSequence text) {
-        int n = text.length();
         if (text instanceof String s) {
             FirstDigits known = last;
             if (known == null || known.text != s) {
@@ -45,7 +44,7 @@ final class Digits {
             }
             return known.next == null ? null : new Digits(text, s, known.next.clone());
         }
-        for (int i = 0; i < n; i++) {
+        for (int i = 0, n = text.length(); i < n; i++) {
             if (Chars.isDigit(text.charAt(i))) {
                 return new Digits(text, null, null);
             }
