@@ -17,8 +17,9 @@
 # Each start: the clock starts just before the launcher is executed and stops at the first 200
 # from the admin listener's /ready (polled every 10 ms). Two launchers:
 #   script  bin/portcullis as a user runs it (it probes `java -version` to find a JDK first)
-#   jvm     the java command line bin/portcullis ends up executing (read from /proc of the first
-#           start), run directly: the JVM's own start-up
+#   jvm     the java command line bin/portcullis ends up executing (read from /proc of its last
+#           start: the first one of a fresh install records the class-data archive), run
+#           directly: the JVM's own start-up
 # STARTS starts of each (config, launcher); the report gives min / median / max in ms. After each
 # start, 3 s later: resident memory (VmRSS) and OS threads; after the last jvm start of each
 # config also the heap used after a full GC (jcmd GC.run; GC.heap_info). Then, unless LOAD=0, the
@@ -26,7 +27,8 @@
 # VmRSS sampled every second, the peak reported, and heap after GC at the end.
 #
 # Environment (defaults): STARTS (5), LOAD (30) seconds, DIST (distribution/target/portcullis),
-# PORT_BASE (18480: uses 3 ports), PORTCULLIS_JAVA_OPTS (extra JVM flags), RESULTS
+# PORT_BASE (18480: uses 3 ports), PORTCULLIS_JAVA_OPTS (extra JVM flags), LAUNCHERS ("script jvm";
+# "script" alone for A/B runs of two launchers), RESULTS
 # (results/<date>-startup.txt). Targets of issue [7/8]: ready in < 1.5 s without the ONNX model,
 # < 3 s with it.
 set -euo pipefail
@@ -39,6 +41,7 @@ LOAD="${LOAD:-30}"
 DIST="${DIST:-$repo/distribution/target/portcullis}"
 PORT_BASE="${PORT_BASE:-18480}"
 PORTCULLIS_JAVA_OPTS="${PORTCULLIS_JAVA_OPTS:-}"
+LAUNCHERS="${LAUNCHERS:-script jvm}"
 RESULTS="${RESULTS:-$here/results/$(date +%Y-%m-%d-%H%M)-startup.txt}"
 
 UPSTREAM_PORT=$PORT_BASE
@@ -169,12 +172,12 @@ stats() { # numbers... -> "min median max"
 rows=()
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 for conf in base onnx; do
-  for launcher in script jvm; do
+  for launcher in $LAUNCHERS; do
     times=() rss=() threads=0 heap=-
     for ((s = 1; s <= STARTS; s++)); do
       start_timed "$launcher" "$conf"
       gw=$started_pid
-      if [ ${#java_cmd[@]} -eq 0 ]; then
+      if [ "$launcher" = script ]; then
         mapfile -d '' java_cmd < "/proc/$gw/cmdline"
         # drop "run --config FILE": start_timed adds its own
         java_cmd=("${java_cmd[@]:0:${#java_cmd[@]}-3}")

@@ -48,8 +48,14 @@ class DistributionIT {
     static int adminPort;
     static Process gateway;
     static Path log;
-    /** JVM flags that log whether a class-data archive was mapped or refused, and why. */
-    static final String CDS_LOG = "-Xlog:cds=info,cds+dynamic=info";
+    /** The launcher keeps an AOT cache on JDK 25 and later, a dynamic CDS archive before. */
+    static final boolean AOT = Runtime.version().feature() >= 25;
+    /** JVM flags that log whether the class-data archive was mapped or refused, and why. */
+    static final String CDS_LOG = AOT ? "-Xlog:aot=info" : "-Xlog:cds=info,cds+dynamic=info";
+    /** What CDS_LOG shows when the archive was mapped. */
+    static final String MAPPED = AOT ? "Opened AOT cache" : "Mapped dynamic region";
+    /** What CDS_LOG shows when the JVM refused the archive. */
+    static final String REFUSED = AOT ? "error has occurred while processing the AOT cache" : "Unable to use shared archive";
 
     @BeforeAll
     static void unzipAndStart() throws Exception {
@@ -154,11 +160,7 @@ class DistributionIT {
     }
 
     static String logText() {
-        try {
-            return Files.readString(log);
-        } catch (IOException e) {
-            return "(no log)";
-        }
+        return read(log);
     }
 
     static URI gw(String path) {
@@ -266,7 +268,8 @@ class DistributionIT {
         gateway.toHandle().destroy(); // SIGTERM
         HttpResponse<String> r = slow.get(15, TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(gateway.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        // the first run of an install also writes the class-data archive as it exits (a few seconds)
+        assertThat(gateway.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(gateway.exitValue()).as(logText()).isZero();
         assertThat(logText()).contains("stopped");
         // conf/logging.properties: the background console handler with the gateway's line format
@@ -276,13 +279,13 @@ class DistributionIT {
     @Test
     @Order(8)
     void aJarReplacedInPlaceGetsAFreshClassDataArchiveThatTheNextStartMaps() throws Exception {
-        // the JVM's own log lines (CDS_LOG) say whether the archive was mapped or refused
-        assertThat(run("version").exit()).isZero(); // records the archive at exit, if no earlier run did
+        // the gateway's run (stopped by the test before) recorded the archive when it exited;
+        // the JVM's own log lines (CDS_LOG) say whether it was mapped or refused
         Path archive;
         try (var files = Files.list(home.resolve("var/cds"))) {
-            archive = files.filter(f -> f.toString().endsWith(".jsa")).findFirst().orElseThrow();
+            archive = files.filter(f -> f.toString().endsWith(AOT ? ".aot" : ".jsa")).findFirst().orElseThrow();
         }
-        assertThat(runWithJavaOpts(CDS_LOG, "version").output()).contains("Mapped dynamic region");
+        assertThat(runWithJavaOpts(CDS_LOG, "version").output()).contains(MAPPED);
 
         // an upgrade in place: a jar of lib/ changes under the archive
         Path jar;
@@ -292,11 +295,13 @@ class DistributionIT {
         Files.setLastModifiedTime(jar, FileTime.fromMillis(
                 Files.getLastModifiedTime(archive).toMillis() + 60_000));
 
-        Result rerecording = runWithJavaOpts(CDS_LOG, "version");
-        assertThat(rerecording.exit()).isZero();
-        assertThat(rerecording.output()).doesNotContain("shared class paths mismatch");
+        Result version = runWithJavaOpts(CDS_LOG, "version"); // the launcher drops the stale archive
+        assertThat(version.exit()).isZero();
+        assertThat(version.output()).doesNotContain(MAPPED, REFUSED, "shared class paths mismatch");
+        assertThat(archive).doesNotExist(); // and `version` records none
+        serveOnceAndStop(Map.of()); // `run` records it
         Result next = runWithJavaOpts(CDS_LOG, "version");
-        assertThat(next.output()).contains("Mapped dynamic region").doesNotContain("Unable to use shared archive");
+        assertThat(next.output()).contains(MAPPED).doesNotContain(REFUSED);
     }
 
     @Test
@@ -305,29 +310,61 @@ class DistributionIT {
         // the systemd unit points it into its cache directory: /opt is read-only there
         Path archive = Files.createTempDirectory("portcullis-cache").resolve("cds/portcullis.jsa");
         Map<String, String> env = Map.of("PORTCULLIS_CDS", archive.toString());
-        assertThat(runWithEnv(env, "version").exit()).isZero();
+        assertThat(runWithEnv(env, "validate", "--config", home.resolve("conf/test.yaml").toString()).exit()).isZero();
+        assertThat(archive).doesNotExist(); // a short command records none
+        serveOnceAndStop(env);
         assertThat(archive).isRegularFile();
         assertThat(Path.of(archive + ".lib")).isRegularFile();
         Map<String, String> logged = Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", CDS_LOG);
-        assertThat(runWithEnv(logged, "version").output()).contains("Mapped dynamic region", archive.toString());
+        assertThat(runWithEnv(logged, "version").output()).contains(MAPPED, archive.toString());
     }
 
     @Test
     @Order(10)
     void aNativeAgentStartsWithoutRecordingAnArchiveAndStillMapsOne() throws Exception {
         // JDWP, the debugger every JDK ships, is a native agent: with one loaded the JVM refuses to
-        // record an archive, and used to refuse to start ("CDS dumping does not support native JVMTI agent")
+        // record a dynamic archive, and used to refuse to start ("CDS dumping does not support
+        // native JVMTI agent"); an AOT cache's assembly would inherit it
         String debugger = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0";
         Path archive = Files.createTempDirectory("portcullis-cache").resolve("cds/portcullis.jsa");
-        Result first = runWithEnv(Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", debugger), "version");
-        assertThat(first.exit()).as(first.output()).isZero();
-        assertThat(first.output()).contains("Listening for transport dt_socket");
+        String first = serveOnceAndStop(Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", debugger));
+        assertThat(first).contains("Listening for transport dt_socket");
         assertThat(archive).doesNotExist();
 
-        assertThat(runWithEnv(Map.of("PORTCULLIS_CDS", archive.toString()), "version").exit()).isZero(); // records it
+        serveOnceAndStop(Map.of("PORTCULLIS_CDS", archive.toString())); // records it
         Result mapped = runWithEnv(Map.of("PORTCULLIS_CDS", archive.toString(), "JAVA_OPTS", debugger + " " + CDS_LOG), "version");
         assertThat(mapped.exit()).as(mapped.output()).isZero();
-        assertThat(mapped.output()).contains("Mapped dynamic region");
+        assertThat(mapped.output()).contains(MAPPED);
+    }
+
+    /**
+     * {@code bin/portcullis run} with the test's config until ready, then SIGTERM: a run that
+     * records the class-data archive when it exits. Returns its output.
+     */
+    static String serveOnceAndStop(Map<String, String> env) throws Exception {
+        Path out = Files.createTempFile(home, "serve", ".log");
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/portcullis").toString(), "run", "--config",
+                home.resolve("conf/test.yaml").toString()).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().put("JAVA_OPTS", "");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        try {
+            Launches.awaitReady("gateway process", p, admin("/ready"), Duration.ofSeconds(30), () -> read(out));
+        } finally {
+            p.destroy(); // SIGTERM: drain, exit, and (when recording) write the archive
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(read(out)).isTrue();
+        }
+        assertThat(p.exitValue()).as(read(out)).isZero();
+        return read(out);
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "(no log)";
+        }
     }
 
     static void renamePluginId(Path source, Path target, String newId) throws IOException {
