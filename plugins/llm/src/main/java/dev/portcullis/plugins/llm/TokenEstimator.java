@@ -35,8 +35,7 @@ final class TokenEstimator {
 
     private static final int CACHED_FROM_CHARS = 64;
 
-    private final CompletableFuture<Encoding> loading;
-    private volatile Encoding encoding;
+    private final CompletableFuture<Encoding> encoding = new CompletableFuture<>();
     private final Cache<Long, Integer> recent = Caffeine.newBuilder().maximumSize(16_384).build();
     private final long seed = new java.security.SecureRandom().nextLong();
 
@@ -55,22 +54,13 @@ final class TokenEstimator {
      * the rest of it. The first count waits for the load to finish. Create once, at config load.
      */
     TokenEstimator() {
-        this.loading = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("o200k-load").start(() -> {
             try {
-                loading.complete(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
+                encoding.complete(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
             } catch (Throwable t) {
-                loading.completeExceptionally(t);
+                encoding.completeExceptionally(t);
             }
         });
-    }
-
-    private Encoding encoding() {
-        Encoding e = encoding;
-        if (e == null) {
-            encoding = e = loading.join();
-        }
-        return e;
     }
 
     long inputTokens(ChatRequest r) {
@@ -121,6 +111,6 @@ final class TokenEstimator {
 
     /** The tokens of a piece of generated text (stream deltas). */
     int count(String text) {
-        return text == null || text.isEmpty() ? 0 : encoding().countTokensOrdinary(text);
+        return text == null || text.isEmpty() ? 0 : encoding.join().countTokensOrdinary(text);
     }
 }
