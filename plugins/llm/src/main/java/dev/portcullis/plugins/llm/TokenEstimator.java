@@ -35,7 +35,7 @@ final class TokenEstimator {
 
     private static final int CACHED_FROM_CHARS = 64;
 
-    private final CompletableFuture<Encoding> encoding = new CompletableFuture<>();
+    private final CompletableFuture<Encoding> encoding;
     private final Cache<Long, Integer> recent = Caffeine.newBuilder().maximumSize(16_384).build();
     private final long seed = new java.security.SecureRandom().nextLong();
 
@@ -54,13 +54,9 @@ final class TokenEstimator {
      * the rest of it. The first count waits for the load to finish. Create once, at config load.
      */
     TokenEstimator() {
-        Thread.ofPlatform().daemon().name("o200k-load").start(() -> {
-            try {
-                encoding.complete(Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE));
-            } catch (Throwable t) {
-                encoding.completeExceptionally(t);
-            }
-        });
+        this.encoding = CompletableFuture.supplyAsync(
+                () -> Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE),
+                load -> Thread.ofPlatform().daemon().name("o200k-load").start(load));
     }
 
     long inputTokens(ChatRequest r) {
