@@ -123,11 +123,17 @@ class DistributionIT {
     }
 
     static Process start(String... args) throws IOException {
+        return launch(Map.of(), log, args);
+    }
+
+    /** {@code bin/portcullis args} on the test's JDK, with {@code env} added, its output into {@code out}. */
+    static Process launch(Map<String, String> env, Path out, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(home.resolve("bin/portcullis").toString());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
         pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        pb.environment().putAll(env);
         return pb.start();
     }
 
@@ -344,12 +350,9 @@ class DistributionIT {
      */
     static String serveOnceAndStop(Map<String, String> env) throws Exception {
         Path out = Files.createTempFile(home, "serve", ".log");
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/portcullis").toString(), "run", "--config",
-                home.resolve("conf/test.yaml").toString()).redirectErrorStream(true).redirectOutput(out.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        pb.environment().put("JAVA_OPTS", "");
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Map<String, String> withOpts = new java.util.HashMap<>(Map.of("JAVA_OPTS", ""));
+        withOpts.putAll(env);
+        Process p = launch(withOpts, out, "run", "--config", home.resolve("conf/test.yaml").toString());
         try {
             Launches.awaitReady("gateway process", p, admin("/ready"), Duration.ofSeconds(30), () -> read(out));
         } finally {
@@ -421,10 +424,7 @@ class DistributionIT {
                 """.formatted(llmPort, llmAdmin, model.getAddress().getPort());
         Files.writeString(conf, yaml);
         Path llmLog = home.resolve("llm-gateway.log");
-        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/portcullis").toString(), "run", "--config", conf.toString())
-                .redirectErrorStream(true).redirectOutput(llmLog.toFile());
-        pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
-        Process llm = pb.start();
+        Process llm = launch(Map.of(), llmLog, "run", "--config", conf.toString());
         try {
             waitReady(llm, llmAdmin, llmLog);
             assertThat(get(URI.create("http://127.0.0.1:" + llmAdmin + "/api/plugins")).body())
